@@ -1,0 +1,98 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The folders follow the pipeline: model → emitter → wire → writer → store → CLI.
+let package = Package(
+    name: "execlog",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ExecLog", targets: ["ExecLog"]),
+        .executable(name: "execlog", targets: ["execlog"]),
+        .executable(name: "execlogd", targets: ["execlogd"]),
+        .executable(name: "execlog-loadgen", targets: ["execlog-loadgen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The execution record, its JSON form, validation, ids and timestamps.
+        .target(name: "ExecLogModel"),
+
+        // libzmq: the C library and our own small Swift wrapper around it.
+        .systemLibrary(
+            name: "CZeroMQ",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+
+        // Wire protocol v1: message framing shared by the emitter and the writer.
+        .target(name: "ExecLogWire", dependencies: ["ExecLogModel"]),
+
+        // The emitter library embedded in worker processes.
+        .target(
+            name: "ExecLog",
+            dependencies: [
+                "ExecLogModel", "ExecLogWire", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The SQLite store.
+        .target(
+            name: "ExecLogStore",
+            dependencies: ["ExecLogModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        // The writer: receives batches over ZeroMQ, validates, commits, acks.
+        .target(
+            name: "ExecLogWriter",
+            dependencies: [
+                "ExecLogModel", "ExecLogWire", "ExecLogStore", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "execlogd",
+            dependencies: [
+                "ExecLogWriter", "ExecLogStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The query CLI: logic in a library that tests call, a thin executable.
+        .target(
+            name: "ExecLogCLI",
+            dependencies: ["ExecLogModel", "ExecLogStore", "ExecLogWire", "ZeroMQ"]
+        ),
+        .executableTarget(
+            name: "execlog",
+            dependencies: [
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Realistic executions for the load generator, the seeding tool and tests.
+        .target(name: "ExecLogSimulation", dependencies: ["ExecLogModel"]),
+        .executableTarget(
+            name: "execlog-loadgen",
+            dependencies: [
+                "ExecLog", "ExecLogSimulation", "ExecLogStore", "ExecLogModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "ExecLogStoreTests", dependencies: ["ExecLogStore", "ExecLogModel", "ExecLogSimulation"]),
+        .testTarget(
+            name: "ExecLogCLITests",
+            dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogSimulation"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,54 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Numbers, durations and dates written for people.
+public enum Formatting {
+    /// `1234567` → `1,234,567`
+    public static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return value < 0 ? "-" + grouped : grouped
+    }
+
+    /// `850` → `850 ms`, `1234` → `1.23 s`, `754000` → `12m 34s`.
+    public static func milliseconds(_ value: Int?) -> String {
+        guard let value else { return "–" }
+        if value < 1_000 { return "\(value) ms" }
+        if value < 60_000 { return String(format: "%.2f s", Double(value) / 1_000) }
+        return "\(value / 60_000)m \(value % 60_000 / 1_000)s"
+    }
+
+    public static func milliseconds(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        return value < 1_000 ? String(format: "%.0f ms", value) : milliseconds(Int(value.rounded()))
+    }
+
+    public static func percent(_ ratio: Double) -> String {
+        String(format: "%.2f%%", ratio * 100)
+    }
+
+    /// `2026-11-27 11:55:45` in the local time zone (TZ applies), as people read their own logs.
+    public static func localTime(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    /// The local zone's abbreviation, e.g. `UTC` or `CET`.
+    public static func localZoneName(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return parts.tm_zone.map { String(cString: $0) } ?? ""
+    }
+}

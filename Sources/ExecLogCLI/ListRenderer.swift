@@ -1,0 +1,100 @@
+import ExecLogModel
+import ExecLogStore
+import Foundation
+
+/// Writes a page of executions as a table for people, or as JSON or CSV for programs (docs/CLI.md).
+public enum ListRenderer {
+    public enum Format: String, Sendable, CaseIterable {
+        case table, json, csv
+    }
+
+    public static func render(_ page: ExecutionPage, format: Format, style: TerminalStyle) -> String {
+        switch format {
+        case .table: table(page, style: style)
+        case .json: json(page)
+        case .csv: csv(page)
+        }
+    }
+
+    /// Time, Usage Type, Provider, Model, Tokens (total with in/out), Duration, Status — as the original page.
+    public static func table(_ page: ExecutionPage, style: TerminalStyle) -> String {
+        guard !page.executions.isEmpty else { return "No executions match.\n" }
+        let header = ["Time", "Usage Type", "Provider", "Model", "Tokens", "Duration", "Status", "ID"]
+        let rows = page.executions.map { execution -> [String] in
+            let time = Timestamp.parse(execution.createdAt).map(Formatting.localTime) ?? execution.createdAt
+            let tokens =
+                execution.totalTokens.map(Formatting.count).map {
+                    "\($0) (\(execution.inputTokens.map(Formatting.count) ?? "–")/\(execution.outputTokens.map(Formatting.count) ?? "–"))"
+                } ?? "–"
+            return [
+                time, execution.usageType, execution.provider, execution.modelName, tokens,
+                Formatting.milliseconds(execution.executionTimeMs), execution.isError ? "ERROR" : "OK",
+                String(execution.id.prefix(13)),
+            ]
+        }
+        let widths = header.indices.map { column in
+            ([header] + rows).map { $0[column].count }.max()!
+        }
+        let rightAligned: Set<Int> = [4, 5]
+        func line(_ cells: [String], status: Bool) -> String {
+            cells.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                var text = rightAligned.contains(column) ? padding + cell : cell + padding
+                if status, column == 6 { text = cell == "ERROR" ? style.red(text) : style.green(text) }
+                return text
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var output = style.bold(line(header, status: false)) + "\n"
+        for row in rows { output += line(row, status: true) + "\n" }
+        if let next = page.nextCursor {
+            output += style.dim("More: --after \(next)") + "\n"
+        }
+        return output
+    }
+
+    /// `{"executions": [...], "next_cursor": "…" | null}`, one object, keys as the original API.
+    public static func json(_ page: ExecutionPage) -> String {
+        struct Body: Encodable {
+            var executions: [ExecutionSummary]
+            var nextCursor: String?
+            enum CodingKeys: String, CodingKey {
+                case executions
+                case nextCursor = "next_cursor"
+            }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(executions, forKey: .executions)
+                try container.encode(nextCursor, forKey: .nextCursor)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
+        let data = try! encoder.encode(Body(executions: page.executions, nextCursor: page.nextCursor?.description))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    public static let csvColumns = [
+        "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
+        "execution_time_ms", "status", "error_message",
+    ]
+
+    /// RFC 4180: a header line, then one line per execution; fields quoted when they hold a comma, quote or newline.
+    public static func csv(_ page: ExecutionPage) -> String {
+        var output = csvColumns.joined(separator: ",") + "\r\n"
+        for execution in page.executions {
+            let fields: [String] = [
+                execution.id, execution.createdAt, execution.usageType, execution.provider, execution.modelName,
+                execution.inputTokens.map(String.init) ?? "", execution.outputTokens.map(String.init) ?? "",
+                execution.totalTokens.map(String.init) ?? "", execution.executionTimeMs.map(String.init) ?? "",
+                execution.isError ? "error" : "ok", execution.errorMessage ?? "",
+            ]
+            output += fields.map(csvField).joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

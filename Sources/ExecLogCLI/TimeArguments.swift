@@ -1,0 +1,26 @@
+import ExecLogModel
+import Foundation
+
+/// Parses the durations and times people type at the CLI.
+public enum TimeArguments {
+    /// `45s`, `90m`, `12h`, `30d`, `2w` (a bare number is an error: the unit is never guessed).
+    public static func duration(_ text: String) throws(CLIError) -> TimeInterval {
+        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
+        guard let unit = text.last, let seconds = units[unit], let amount = Double(text.dropLast()),
+            amount.isFinite, amount >= 0, !text.dropLast().contains(where: { !$0.isNumber && $0 != "." })
+        else {
+            throw CLIError("invalid duration \(text.debugDescription): expected a number and a unit s, m, h, d or w (e.g. 30d)")
+        }
+        return amount * seconds
+    }
+
+    /// A point in time: RFC 3339 (`2026-11-27T10:00:00Z`), a date (`2026-11-27`, midnight UTC), a date and
+    /// time without zone (UTC), or a duration meaning that long before `now` (`24h`).
+    public static func time(_ text: String, now: Date = Date()) throws(CLIError) -> Date {
+        if let date = Timestamp.parseLenient(text) { return date }
+        if let seconds = try? duration(text) { return now.addingTimeInterval(-seconds) }
+        throw CLIError(
+            "invalid time \(text.debugDescription): expected a date (2026-11-27), an RFC 3339 time (2026-11-27T10:00:00Z) or a duration ago (24h)"
+        )
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// RFC 3339 timestamps, the form of every time in the store and on the wire.
+///
+/// The store keeps `created_at` as fixed-width UTC text with milliseconds (`2026-11-27T10:55:45.123Z`):
+/// it sorts in time order, so range filters use an index, and it reads as-is in the sqlite3 shell.
+/// Hand-written because Foundation's formatters are slow on the insert path and not `Sendable`.
+public enum Timestamp {
+    /// `2026-11-27T10:55:45.123Z`
+    public static func format(_ date: Date) -> String {
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000)
+        let milliseconds = Int(totalMilliseconds - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        func append(_ value: Int, digits: Int) {
+            var divisor = 1
+            for _ in 1..<digits { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        append(Int(parts.tm_year) + 1900, digits: 4)
+        bytes.append(UInt8(ascii: "-"))
+        append(Int(parts.tm_mon) + 1, digits: 2)
+        bytes.append(UInt8(ascii: "-"))
+        append(Int(parts.tm_mday), digits: 2)
+        bytes.append(UInt8(ascii: "T"))
+        append(Int(parts.tm_hour), digits: 2)
+        bytes.append(UInt8(ascii: ":"))
+        append(Int(parts.tm_min), digits: 2)
+        bytes.append(UInt8(ascii: ":"))
+        append(Int(parts.tm_sec), digits: 2)
+        bytes.append(UInt8(ascii: "."))
+        append(milliseconds, digits: 3)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Parses RFC 3339 with a zone: `2026-11-27T10:55:45Z`, `2026-11-27T12:55:45.123456+02:00`.
+    /// A space may stand for the `T`, as in the sqlite3 shell's own output. Returns nil for anything else.
+    public static func parse(_ text: String) -> Date? {
+        parse(text, requireZone: true)
+    }
+
+    /// Like `parse`, but a missing zone means UTC and a bare date (`2026-11-27`) means its midnight UTC.
+    /// For people typing dates at the CLI, not for the wire.
+    public static func parseLenient(_ text: String) -> Date? {
+        parse(text, requireZone: false)
+    }
+
+    private static func parse(_ text: String, requireZone: Bool) -> Date? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<digits {
+                let byte = bytes[index + offset]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += digits
+            return value
+        }
+        func expect(_ character: Character) -> Bool {
+            guard index < bytes.count, bytes[index] == character.asciiValue else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var hour = 0, minute = 0, second = 0
+        var fraction = 0.0
+        var offsetSeconds = 0
+        if index == bytes.count {
+            if requireZone { return nil }
+        } else {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t")
+                || bytes[index] == UInt8(ascii: " ")
+            else { return nil }
+            index += 1
+            guard let h = number(2), expect(":"), let m = number(2) else { return nil }
+            hour = h
+            minute = m
+            if expect(":") {
+                guard let s = number(2) else { return nil }
+                second = s
+                if expect(".") {
+                    var scale = 0.1
+                    let start = index
+                    while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                        fraction += Double(bytes[index] - UInt8(ascii: "0")) * scale
+                        scale /= 10
+                        index += 1
+                    }
+                    guard index > start else { return nil }
+                }
+            }
+            guard hour <= 23, minute <= 59, second <= 60 else { return nil }
+            if index == bytes.count {
+                if requireZone { return nil }
+            } else if expect("Z") || expect("z") {
+            } else {
+                guard index < bytes.count else { return nil }
+                let sign = bytes[index] == UInt8(ascii: "+") ? 1 : bytes[index] == UInt8(ascii: "-") ? -1 : 0
+                guard sign != 0 else { return nil }
+                index += 1
+                guard let zoneHours = number(2), expect(":"), let zoneMinutes = number(2), zoneHours <= 23,
+                    zoneMinutes <= 59
+                else { return nil }
+                offsetSeconds = sign * (zoneHours * 3600 + zoneMinutes * 60)
+            }
+            guard index == bytes.count else { return nil }
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        // timegm normalises 31 February into March: reject dates that do not exist.
+        guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) || second == 60 else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds - offsetSeconds) + fraction)
+    }
+}

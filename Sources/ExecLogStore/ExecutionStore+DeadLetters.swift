@@ -1,0 +1,49 @@
+import ExecLogModel
+import Foundation
+import GRDB
+
+extension ExecutionStore {
+    /// Stores a batch's valid executions and its rejected events in one transaction, so that an
+    /// acknowledgement can report both exactly.
+    @available(*, noasync, message: "blocks on SQLite")
+    @discardableResult
+    public func insert(_ executions: [Execution], deadLetters: [DeadLetter]) throws(StoreError) -> InsertResult {
+        try write { db in
+            let result = try Self.insert(executions, in: db)
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO dead_letters (received_at, reason, event_id, payload_size, payload) VALUES (?, ?, ?, ?, ?)"
+            )
+            for letter in deadLetters {
+                try statement.execute(arguments: [
+                    Timestamp.format(letter.receivedAt), letter.reason, letter.eventID, letter.payloadSize,
+                    Data(letter.payload),
+                ])
+            }
+            return result
+        }
+    }
+
+    /// The most recent dead letters, newest first.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func deadLetters(limit: Int = 100) throws(StoreError) -> [DeadLetter] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT received_at, reason, event_id, payload_size, payload FROM dead_letters ORDER BY id DESC LIMIT ?",
+                arguments: [limit]
+            ).map { row in
+                var letter = DeadLetter(
+                    receivedAt: Timestamp.parse(row["received_at"]) ?? Date(timeIntervalSince1970: 0),
+                    reason: row["reason"], eventID: row["event_id"], payload: (row["payload"] as Data?) ?? Data())
+                letter.payloadSize = row["payload_size"]
+                return letter
+            }
+        }
+    }
+
+    /// How many dead letters the store holds.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func deadLetterCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM dead_letters") ?? 0 }
+    }
+}

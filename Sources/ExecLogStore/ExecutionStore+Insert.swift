@@ -1,0 +1,80 @@
+import ExecLogModel
+import Foundation
+import GRDB
+
+/// What one batched insert did: every execution is either stored or a duplicate of one stored before.
+public struct InsertResult: Sendable, Equatable {
+    public var stored: Int
+    public var duplicates: Int
+
+    public init(stored: Int = 0, duplicates: Int = 0) {
+        self.stored = stored
+        self.duplicates = duplicates
+    }
+}
+
+extension ExecutionStore {
+    /// Inserts the executions in one transaction with one reused prepared statement.
+    ///
+    /// Idempotent: an id already stored (an emitter's resend) is counted as a duplicate, never a second row
+    /// and never an error. Either every row of the batch is committed or none is.
+    @available(*, noasync, message: "blocks on SQLite")
+    @discardableResult
+    public func insert(_ executions: [Execution]) throws(StoreError) -> InsertResult {
+        try write { db in try Self.insert(executions, in: db) }
+    }
+
+    /// The insert itself, for callers that already hold a transaction (the writer adds dead letters to it).
+    static func insert(_ executions: [Execution], in db: Database) throws -> InsertResult {
+        let statement = try db.cachedStatement(sql: Self.insertSQL)
+        var result = InsertResult()
+        for execution in executions {
+            try statement.execute(arguments: StatementArguments(Self.columnValues(execution)))
+            if db.changesCount == 1 { result.stored += 1 } else { result.duplicates += 1 }
+        }
+        return result
+    }
+
+    static let insertedColumns = [
+        "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens",
+        "total_tokens", "execution_time_ms", "temperature", "max_tokens", "error_message", "ai_model_id",
+        "execution_metadata", "system_prompt", "input_messages", "response_content", "trace_id", "session_id",
+        "user_id", "tags", "cached_input_tokens", "finish_reason", "time_to_first_token_ms",
+    ]
+
+    static let insertSQL = """
+        INSERT INTO ai_executions (\(insertedColumns.joined(separator: ", ")))
+        VALUES (\(insertedColumns.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT(id) DO NOTHING
+        """
+
+    /// The values of `insertedColumns`, in their order.
+    static func columnValues(_ execution: Execution) -> [(any DatabaseValueConvertible)?] {
+        [
+            execution.idString,
+            Timestamp.format(execution.createdAt),
+            execution.usageType,
+            execution.provider,
+            execution.modelName,
+            execution.inputTokens,
+            execution.outputTokens,
+            execution.totalTokens,
+            execution.executionTimeMs,
+            execution.temperature,
+            execution.maxTokens,
+            execution.errorMessage,
+            execution.aiModelID?.uuidString.lowercased(),
+            execution.executionMetadata?.serialized(),
+            execution.systemPrompt,
+            execution.inputMessages.serialized(),
+            execution.responseContent,
+            execution.traceID,
+            execution.sessionID,
+            execution.userID,
+            execution.tags.isEmpty ? nil : JSONValue.array(execution.tags.map(JSONValue.string)).serialized(),
+            execution.cachedInputTokens,
+            execution.finishReason,
+            execution.timeToFirstTokenMs,
+        ]
+    }
+}

@@ -1,0 +1,136 @@
+import ExecLogModel
+import Foundation
+import GRDB
+
+extension ExecutionStore {
+    /// One page of executions matching `filter`, newest first.
+    ///
+    /// Give `after` (the previous page's `nextCursor`) to page at any depth in constant time; `offset`
+    /// is there for the original API's `skip` and costs a walk over the skipped rows.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func list(
+        _ filter: ExecutionFilter = ExecutionFilter(), limit: Int = 50, offset: Int = 0, after: ListCursor? = nil
+    ) throws(StoreError) -> ExecutionPage {
+        precondition(limit >= 0 && offset >= 0, "limit and offset are validated by callers")
+        var (conditions, arguments) = filter.sqlConditions
+        if let after {
+            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            arguments += [after.createdAt, after.createdAt, after.id]
+        }
+        let sql = """
+            SELECT id, usage_type, provider, model_name, input_tokens, output_tokens, total_tokens,
+                   error_message, created_at, execution_time_ms
+            FROM ai_executions
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY created_at DESC, id DESC
+            LIMIT ? OFFSET ?
+            """
+        // One row more than asked tells whether a next page exists.
+        arguments += [limit + 1, offset]
+        let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        var executions = rows.prefix(limit).map(Self.summary)
+        let hasMore = rows.count > limit
+        if executions.count > limit { executions.removeLast() }
+        return ExecutionPage(
+            executions: executions, nextCursor: hasMore ? executions.last.map(ListCursor.init) : nil)
+    }
+
+    /// The execution with this id, or with the only id that starts with this prefix (like git's short hashes).
+    @available(*, noasync, message: "blocks on SQLite")
+    public func execution(_ idOrPrefix: String) throws(StoreError) -> Execution {
+        let key = idOrPrefix.lowercased()
+        guard !key.isEmpty, key.count <= 36, key.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw .invalidID(idOrPrefix)
+        }
+        let rows = try read { db in
+            if UUID(uuidString: key) != nil {
+                return try Row.fetchAll(db, sql: "SELECT * FROM ai_executions WHERE id = ?", arguments: [key])
+            }
+            // A range on the primary key: an index seek, and 2 rows are enough to call it ambiguous.
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM ai_executions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                arguments: [key, key + "g"])
+        }
+        guard let row = rows.first else { throw .executionNotFound(idOrPrefix) }
+        guard rows.count == 1 else { throw .ambiguousPrefix(idOrPrefix, matches: rows.count) }
+        return try Self.execution(row)
+    }
+
+    /// How many executions the store holds (an index count: no row is read).
+    @available(*, noasync, message: "blocks on SQLite")
+    public func count(_ filter: ExecutionFilter = ExecutionFilter()) throws(StoreError) -> Int {
+        let (conditions, arguments) = filter.sqlConditions
+        return try read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM ai_executions"
+                    + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")),
+                arguments: arguments) ?? 0
+        }
+    }
+
+    /// The query plan SQLite picks for a list: lets tests prove that no filter scans the table.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func listQueryPlan(_ filter: ExecutionFilter, after: ListCursor? = nil) throws(StoreError) -> [String] {
+        var (conditions, arguments) = filter.sqlConditions
+        if let after {
+            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            arguments += [after.createdAt, after.createdAt, after.id]
+        }
+        let sql = """
+            EXPLAIN QUERY PLAN SELECT id FROM ai_executions
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY created_at DESC, id DESC LIMIT 50
+            """
+        return try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] } }
+    }
+
+    static func summary(_ row: Row) -> ExecutionSummary {
+        ExecutionSummary(
+            id: row["id"], usageType: row["usage_type"], provider: row["provider"], modelName: row["model_name"],
+            inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], totalTokens: row["total_tokens"],
+            errorMessage: row["error_message"], createdAt: row["created_at"], executionTimeMs: row["execution_time_ms"])
+    }
+
+    static func execution(_ row: Row) throws(StoreError) -> Execution {
+        let id: String = row["id"]
+        func json(_ column: String) throws(StoreError) -> JSONValue? {
+            guard let text: String = row[column] else { return nil }
+            do {
+                return try JSONValue.parse(text)
+            } catch {
+                throw .database("execution \(id): column \(column) does not hold valid JSON")
+            }
+        }
+        guard let uuid = UUID(uuidString: id), let createdAt = Timestamp.parse(row["created_at"]) else {
+            throw .database("execution \(id): malformed id or created_at")
+        }
+        var tags: [String] = []
+        if case .array(let values)? = try json("tags") { tags = values.compactMap(\.stringValue) }
+        return Execution(
+            id: uuid,
+            aiModelID: (row["ai_model_id"] as String?).flatMap(UUID.init(uuidString:)),
+            usageType: row["usage_type"],
+            inputMessages: try json("input_messages") ?? .array([]),
+            systemPrompt: row["system_prompt"],
+            responseContent: row["response_content"],
+            inputTokens: row["input_tokens"],
+            outputTokens: row["output_tokens"],
+            totalTokens: row["total_tokens"],
+            provider: row["provider"],
+            modelName: row["model_name"],
+            temperature: row["temperature"],
+            maxTokens: row["max_tokens"],
+            executionMetadata: try json("execution_metadata"),
+            errorMessage: row["error_message"],
+            executionTimeMs: row["execution_time_ms"],
+            createdAt: createdAt,
+            traceID: row["trace_id"],
+            sessionID: row["session_id"],
+            userID: row["user_id"],
+            tags: tags,
+            cachedInputTokens: row["cached_input_tokens"],
+            finishReason: row["finish_reason"],
+            timeToFirstTokenMs: row["time_to_first_token_ms"])
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+
+/// The SQLite file that holds every execution: one table `ai_executions`, plus `dead_letters` for
+/// rejected events (docs/STORE.md).
+///
+/// Every method blocks on SQLite. Call them from a thread of your own (the writer's, the CLI's main
+/// thread), never from the Swift concurrency pool.
+public final class ExecutionStore: Sendable {
+    public enum Mode: Sendable {
+        /// Opens an existing store for queries only; never writes to the file.
+        case readOnly
+        /// Opens an existing store for writing, upgrading its schema when needed.
+        case readWrite
+        /// Like `readWrite`, but creates the file (and its folder) when missing.
+        case create
+    }
+
+    public let path: String
+    public let mode: Mode
+    let database: any DatabaseWriter
+
+    /// How long a write waits for another writer (a CLI delete while the daemon writes).
+    public static let busyTimeout: TimeInterval = 5
+
+    @available(*, noasync, message: "blocks on SQLite: open the store from a thread of your own")
+    public init(path: String, mode: Mode) throws(StoreError) {
+        self.path = path
+        self.mode = mode
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists, mode != .create { throw .fileNotFound(path: path) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "execlog"
+        do {
+            if mode == .readOnly {
+                configuration.readonly = true
+                database = try DatabaseQueue(path: path, configuration: configuration)
+            } else {
+                if !exists {
+                    let folder = (path as NSString).deletingLastPathComponent
+                    if !folder.isEmpty {
+                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    }
+                }
+                // Passed to the WAL: readers never block the writer. NORMAL is durable across a process crash;
+                // a power loss may lose the last commits, never corrupt the file (docs/STORE.md).
+                configuration.prepareDatabase { db in
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+                database = try DatabasePool(path: path, configuration: configuration)
+            }
+            try checkSchema(isNew: !exists)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.storeError(error, path: path)
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    /// Verifies that the file is an execlog store and brings its schema up to date (not in read-only mode).
+    private func checkSchema(isNew: Bool) throws {
+        let migrator = StoreSchema.migrator
+        try database.read { db in
+            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let isEmpty = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0
+            guard applicationID == StoreSchema.applicationID || (isEmpty && mode != .readOnly) else {
+                throw StoreError.notAnExeclogStore(path: path)
+            }
+            if try migrator.hasBeenSuperseded(db) { throw StoreError.schemaTooNew(path: path) }
+            if mode == .readOnly, try !migrator.hasCompletedMigrations(db) {
+                throw StoreError.schemaOutdated(path: path)
+            }
+        }
+        if mode != .readOnly {
+            try migrator.migrate(database)
+        }
+    }
+
+    /// The migrations applied to this file, oldest first (e.g. `["v1", "v2"]`).
+    public func schemaVersions() throws(StoreError) -> [String] {
+        try read { db in try StoreSchema.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs `body` in a read transaction, turning SQLite errors into `StoreError`.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.storeError(error, path: path)
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: it takes the write lock at once, so it waits for another
+    /// writer (busy timeout) up front instead of failing half-way. Rolls back if `body` throws.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.storeError(error, path: path)
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    static func storeError(_ error: DatabaseError, path: String) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: .notAnExeclogStore(path: path)
+        case .SQLITE_CANTOPEN: .fileNotFound(path: path)
+        default: .database(error.message ?? "\(error.resultCode)")
+        }
+    }
+}

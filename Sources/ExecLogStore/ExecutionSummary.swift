@@ -1,0 +1,52 @@
+import Foundation
+
+/// The fields a list shows: what the original page listed, plus the duration. No content, so that
+/// a page of results never reads prompts or responses.
+public struct ExecutionSummary: Sendable, Equatable, Codable {
+    public var id: String
+    public var usageType: String
+    public var provider: String
+    public var modelName: String
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var totalTokens: Int?
+    public var errorMessage: String?
+    public var createdAt: String
+    public var executionTimeMs: Int?
+
+    public var isError: Bool { errorMessage != nil }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case usageType = "usage_type"
+        case provider
+        case modelName = "model_name"
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case totalTokens = "total_tokens"
+        case errorMessage = "error_message"
+        case createdAt = "created_at"
+        case executionTimeMs = "execution_time_ms"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        // Every key always present, null when absent: simpler for the scripts that read it.
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(usageType, forKey: .usageType)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(modelName, forKey: .modelName)
+        try container.encode(inputTokens, forKey: .inputTokens)
+        try container.encode(outputTokens, forKey: .outputTokens)
+        try container.encode(totalTokens, forKey: .totalTokens)
+        try container.encode(errorMessage, forKey: .errorMessage)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(executionTimeMs, forKey: .executionTimeMs)
+    }
+}
+
+/// One page of a list, newest first, and the cursor of the next page when there is one.
+public struct ExecutionPage: Sendable, Equatable {
+    public var executions: [ExecutionSummary]
+    public var nextCursor: ListCursor?
+}

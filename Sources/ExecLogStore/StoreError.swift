@@ -1,0 +1,30 @@
+/// Why the store refused a request, in one line fit for a terminal.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case fileNotFound(path: String)
+    case notAnExeclogStore(path: String)
+    /// The file was written by a newer execlog: its migrations are unknown here.
+    case schemaTooNew(path: String)
+    /// The file predates this execlog and a read-only open cannot upgrade it.
+    case schemaOutdated(path: String)
+    case executionNotFound(String)
+    case ambiguousPrefix(String, matches: Int)
+    case invalidID(String)
+    case invalidCursor(String)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path): "no execlog store at \(path)"
+        case .notAnExeclogStore(let path): "\(path) is not an execlog store"
+        case .schemaTooNew(let path): "\(path) was written by a newer execlog; upgrade execlog to read it"
+        case .schemaOutdated(let path):
+            "\(path) uses an older schema; start execlogd on it once (or run `execlog migrate`) to upgrade it"
+        case .executionNotFound(let id): "no execution with id \(id)"
+        case .ambiguousPrefix(let prefix, let matches):
+            "id prefix \(prefix) is ambiguous: \(matches == 2 ? "at least 2" : "\(matches)") executions match; give more characters"
+        case .invalidID(let text): "not an execution id or id prefix: \(text)"
+        case .invalidCursor(let text): "not a list cursor: \(text)"
+        case .database(let message): "database error: \(message)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import GRDB
+
+/// The store's schema, one migration per version. The table and column names are a public contract
+/// (docs/STORE.md): people query them with the sqlite3 shell. Never edit a registered migration;
+/// add a new one and document it.
+enum StoreSchema {
+    /// `PRAGMA application_id`: marks a SQLite file as an execlog store ("EXLG").
+    static let applicationID: Int32 = 0x4558_4C47
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // Small columns first, large text last: listing reads only the front of each row,
+            // so a 1 MB prompt never costs a listing its overflow pages.
+            try db.execute(
+                sql: """
+                    CREATE TABLE ai_executions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        created_at TEXT NOT NULL,
+                        usage_type TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        model_name TEXT NOT NULL,
+                        input_tokens INTEGER,
+                        output_tokens INTEGER,
+                        total_tokens INTEGER,
+                        execution_time_ms INTEGER,
+                        temperature REAL,
+                        max_tokens INTEGER,
+                        error_message TEXT,
+                        ai_model_id TEXT,
+                        execution_metadata TEXT,
+                        system_prompt TEXT,
+                        input_messages TEXT NOT NULL,
+                        response_content TEXT
+                    );
+                    -- Newest first, unfiltered and by each filter: every list page is an index walk.
+                    CREATE INDEX ai_executions_created_at ON ai_executions(created_at);
+                    CREATE INDEX ai_executions_usage_type_created_at ON ai_executions(usage_type, created_at);
+                    CREATE INDEX ai_executions_provider_created_at ON ai_executions(provider, created_at);
+                    CREATE INDEX ai_executions_model_name_created_at ON ai_executions(model_name, created_at);
+                    CREATE INDEX ai_executions_errors_created_at ON ai_executions(created_at)
+                        WHERE error_message IS NOT NULL;
+                    -- Covers every column stats reads, so stats never touches the rows themselves.
+                    CREATE INDEX ai_executions_stats ON ai_executions(
+                        created_at, provider, usage_type, model_name, error_message,
+                        input_tokens, output_tokens, total_tokens, execution_time_ms);
+
+                    CREATE TABLE dead_letters (
+                        id INTEGER PRIMARY KEY,
+                        received_at TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        event_id TEXT,
+                        payload_size INTEGER NOT NULL,
+                        payload BLOB NOT NULL
+                    );
+                    CREATE INDEX dead_letters_received_at ON dead_letters(received_at);
+                    """)
+        }
+        migrator.registerMigration("v2") { db in
+            // Fields that current observability tools carry (traces, sessions, users, caching, streaming).
+            try db.execute(
+                sql: """
+                    ALTER TABLE ai_executions ADD COLUMN trace_id TEXT;
+                    ALTER TABLE ai_executions ADD COLUMN session_id TEXT;
+                    ALTER TABLE ai_executions ADD COLUMN user_id TEXT;
+                    ALTER TABLE ai_executions ADD COLUMN tags TEXT;
+                    ALTER TABLE ai_executions ADD COLUMN cached_input_tokens INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN finish_reason TEXT;
+                    ALTER TABLE ai_executions ADD COLUMN time_to_first_token_ms INTEGER;
+                    CREATE INDEX ai_executions_trace_id ON ai_executions(trace_id) WHERE trace_id IS NOT NULL;
+                    CREATE INDEX ai_executions_session_id ON ai_executions(session_id) WHERE session_id IS NOT NULL;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import ExecLogCLI
+import ExecLogStore
+import Foundation
+
+@main
+struct ExecLogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "execlog",
+        abstract: "Query the execlog store of AI model executions.",
+        discussion: """
+            The store is the SQLite file that execlogd writes. Every command takes --db PATH, else the
+            EXECLOG_DB environment variable, else \(StoreOptions.defaultPath).
+            """,
+        subcommands: [
+            ListCommand.self, ShowCommand.self, StatsCommand.self, DeleteCommand.self, PruneCommand.self,
+            MigrateCommand.self,
+        ]
+    )
+
+    /// Our own errors are one line on stderr and exit status 1; usage mistakes get ArgumentParser's help.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as StoreError {
+            fail(error.description)
+        } catch let error as CLIError {
+            fail(error.description)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("execlog: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
