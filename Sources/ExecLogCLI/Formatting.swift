@@ -21,13 +21,14 @@ public enum Formatting {
     public static func milliseconds(_ value: Int?) -> String {
         guard let value else { return "–" }
         if value < 1_000 { return "\(value) ms" }
-        if value < 60_000 { return String(format: "%.2f s", Double(value) / 1_000) }
+        // Below 59,995 ms two decimals cannot round up to "60.00 s".
+        if value < 59_995 { return String(format: "%.2f s", Double(value) / 1_000) }
         return "\(value / 60_000)m \(value % 60_000 / 1_000)s"
     }
 
     public static func milliseconds(_ value: Double?) -> String {
         guard let value else { return "–" }
-        return value < 1_000 ? String(format: "%.0f ms", value) : milliseconds(Int(value.rounded()))
+        return value < 999.5 ? String(format: "%.0f ms", value) : milliseconds(Int(value.rounded()))
     }
 
     public static func percent(_ ratio: Double) -> String {

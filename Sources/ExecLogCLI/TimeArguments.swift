@@ -11,6 +11,10 @@ public enum TimeArguments {
         else {
             throw CLIError("invalid duration \(text.debugDescription): expected a number and a unit s, m, h, d or w (e.g. 30d)")
         }
+        // Ten thousand years is further back than any timestamp can go.
+        guard amount * seconds < 10_000 * 365 * 86_400 else {
+            throw CLIError("invalid duration \(text.debugDescription): too long")
+        }
         return amount * seconds
     }
 
@@ -18,7 +22,9 @@ public enum TimeArguments {
     /// time without zone (UTC), or a duration meaning that long before `now` (`24h`).
     public static func time(_ text: String, now: Date = Date()) throws(CLIError) -> Date {
         if let date = Timestamp.parseLenient(text) { return date }
-        if let seconds = try? duration(text) { return now.addingTimeInterval(-seconds) }
+        if let seconds = try? duration(text), Timestamp.range.contains(now.addingTimeInterval(-seconds)) {
+            return now.addingTimeInterval(-seconds)
+        }
         throw CLIError(
             "invalid time \(text.debugDescription): expected a date (2026-11-27), an RFC 3339 time (2026-11-27T10:00:00Z) or a duration ago (24h)"
         )

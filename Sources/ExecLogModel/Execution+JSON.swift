@@ -167,7 +167,11 @@ extension ExecutionError {
         case .valueNotFound(let type, let context):
             self.init(field: fieldName(context.codingPath), "must not be null (expected \(Self.typeName(type)))")
         case .typeMismatch(let type, let context):
-            self.init(field: fieldName(context.codingPath), "expected \(Self.typeName(type))")
+            if let field = fieldName(context.codingPath) {
+                self.init(field: field, "expected \(Self.typeName(type))")
+            } else {
+                self.init(field: nil, "an event must be a JSON object")
+            }
         case .dataCorrupted(let context):
             if let field = fieldName(context.codingPath) {
                 self.init(field: field, "invalid value")

@@ -36,7 +36,7 @@ public struct Execution: Sendable, Hashable {
     public var timeToFirstTokenMs: Int?
 
     public init(
-        id: UUID = UUID.v7(),
+        id: UUID = .v7(),
         aiModelID: UUID? = nil,
         usageType: String,
         inputMessages: JSONValue = .array([]),

@@ -12,9 +12,13 @@ import Foundation
 /// it sorts in time order, so range filters use an index, and it reads as-is in the sqlite3 shell.
 /// Hand-written because Foundation's formatters are slow on the insert path and not `Sendable`.
 public enum Timestamp {
-    /// `2026-11-27T10:55:45.123Z`
+    /// Bounds of the 4-digit years RFC 3339 can write: 0001-01-01 and 9999-12-31T23:59:59.999Z.
+    public static let range = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799.999)
+
+    /// `2026-11-27T10:55:45.123Z`. Times outside `range` are written as its nearest bound.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let clamped = min(max(date, range.lowerBound), range.upperBound)
+        let totalMilliseconds = Int64((clamped.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000)
         let milliseconds = Int(totalMilliseconds - Int64(seconds) * 1000)
         var parts = tm()

@@ -7,9 +7,19 @@ extension UUID {
     /// Time-ordered ids keep the store's primary-key index append-only: random v4 keys made batched
     /// inserts about 3x slower. Within one process the ids are strictly increasing, even for many ids
     /// in the same millisecond (the counter, RFC 9562 §6.2 method 1).
-    public static func v7(at date: Date = Date()) -> UUID {
-        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+    public static func v7() -> UUID {
+        let milliseconds = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
         let (timestamp, counter) = UUIDv7Clock.shared.next(milliseconds: milliseconds)
+        return v7(milliseconds: timestamp, counter: counter)
+    }
+
+    /// A UUIDv7 for a given time (imports, simulations): its counter is random, so ids of one millisecond
+    /// are unique but not ordered among themselves.
+    public static func v7(at date: Date) -> UUID {
+        v7(milliseconds: UInt64(max(0, date.timeIntervalSince1970 * 1000)), counter: UInt16.random(in: 0...0xFFF))
+    }
+
+    private static func v7(milliseconds timestamp: UInt64, counter: UInt16) -> UUID {
         var random = SystemRandomNumberGenerator()
         let tail = random.next() as UInt64
         var bytes = [UInt8](repeating: 0, count: 16)

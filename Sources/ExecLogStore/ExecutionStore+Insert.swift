@@ -48,6 +48,13 @@ extension ExecutionStore {
         ON CONFLICT(id) DO NOTHING
         """
 
+    /// SQLite's C API ends text at a NUL character; the free-text columns keep U+FFFD in its place rather
+    /// than lose the rest of the text. (JSON columns escape it as \u0000 and keep it exactly.)
+    static func storable(_ text: String?) -> String? {
+        guard let text, text.utf8.contains(0) else { return text }
+        return text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+    }
+
     /// The values of `insertedColumns`, in their order.
     static func columnValues(_ execution: Execution) -> [(any DatabaseValueConvertible)?] {
         [
@@ -62,12 +69,12 @@ extension ExecutionStore {
             execution.executionTimeMs,
             execution.temperature,
             execution.maxTokens,
-            execution.errorMessage,
+            storable(execution.errorMessage),
             execution.aiModelID?.uuidString.lowercased(),
             execution.executionMetadata?.serialized(),
-            execution.systemPrompt,
+            storable(execution.systemPrompt),
             execution.inputMessages.serialized(),
-            execution.responseContent,
+            storable(execution.responseContent),
             execution.traceID,
             execution.sessionID,
             execution.userID,

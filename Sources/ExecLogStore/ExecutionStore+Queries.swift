@@ -12,21 +12,9 @@ extension ExecutionStore {
         _ filter: ExecutionFilter = ExecutionFilter(), limit: Int = 50, offset: Int = 0, after: ListCursor? = nil
     ) throws(StoreError) -> ExecutionPage {
         precondition(limit >= 0 && offset >= 0, "limit and offset are validated by callers")
-        var (conditions, arguments) = filter.sqlConditions
-        if let after {
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
-            arguments += [after.createdAt, after.createdAt, after.id]
-        }
-        let sql = """
-            SELECT id, usage_type, provider, model_name, input_tokens, output_tokens, total_tokens,
-                   error_message, created_at, execution_time_ms
-            FROM ai_executions
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY created_at DESC, id DESC
-            LIMIT ? OFFSET ?
-            """
+        var (sql, arguments) = Self.listSQL(filter, after: after)
         // One row more than asked tells whether a next page exists.
-        arguments += [limit + 1, offset]
+        arguments += [limit == Int.max ? limit : limit + 1, offset]
         let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
         var executions = rows.prefix(limit).map(Self.summary)
         let hasMore = rows.count > limit
@@ -72,17 +60,31 @@ extension ExecutionStore {
     /// The query plan SQLite picks for a list: lets tests prove that no filter scans the table.
     @available(*, noasync, message: "blocks on SQLite")
     public func listQueryPlan(_ filter: ExecutionFilter, after: ListCursor? = nil) throws(StoreError) -> [String] {
+        var (sql, arguments) = Self.listSQL(filter, after: after)
+        arguments += [50, 0]
+        return try read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
+        }
+    }
+
+    /// The list query, ending with `LIMIT ? OFFSET ?` for the caller to bind.
+    static func listSQL(_ filter: ExecutionFilter, after: ListCursor?) -> (String, StatementArguments) {
         var (conditions, arguments) = filter.sqlConditions
         if let after {
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
+            // The plain range comes first so that SQLite seeks the index to it; an OR alone can make it
+            // union two index searches and sort the whole result.
+            conditions.append("created_at <= ? AND (created_at < ? OR id < ?)")
             arguments += [after.createdAt, after.createdAt, after.id]
         }
         let sql = """
-            EXPLAIN QUERY PLAN SELECT id FROM ai_executions
+            SELECT id, usage_type, provider, model_name, input_tokens, output_tokens, total_tokens,
+                   error_message, created_at, execution_time_ms
+            FROM ai_executions
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY created_at DESC, id DESC LIMIT 50
+            ORDER BY created_at DESC, id DESC
+            LIMIT ? OFFSET ?
             """
-        return try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] } }
+        return (sql, arguments)
     }
 
     static func summary(_ row: Row) -> ExecutionSummary {

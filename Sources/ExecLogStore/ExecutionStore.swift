@@ -33,6 +33,9 @@ public final class ExecutionStore: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "execlog"
         do {
+            // An existing file is checked through a read-only connection first: a write connection would
+            // switch a foreign file to WAL mode before we could tell it is not ours.
+            if exists { try Self.checkIdentity(path: path, configuration: configuration, mode: mode) }
             if mode == .readOnly {
                 configuration.readonly = true
                 database = try DatabaseQueue(path: path, configuration: configuration)
@@ -49,8 +52,8 @@ public final class ExecutionStore: Sendable {
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 }
                 database = try DatabasePool(path: path, configuration: configuration)
+                try StoreSchema.migrator.migrate(database)
             }
-            try checkSchema(isNew: !exists)
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
@@ -60,22 +63,23 @@ public final class ExecutionStore: Sendable {
         }
     }
 
-    /// Verifies that the file is an execlog store and brings its schema up to date (not in read-only mode).
-    private func checkSchema(isNew: Bool) throws {
+    /// Verifies that an existing file is an execlog store whose schema this version can read (and, for a
+    /// read-only open, does not need upgrading). An empty file counts as a new store only in `create` mode.
+    private static func checkIdentity(path: String, configuration: Configuration, mode: Mode) throws {
+        var configuration = configuration
+        configuration.readonly = true
         let migrator = StoreSchema.migrator
-        try database.read { db in
+        try DatabaseQueue(path: path, configuration: configuration).read { db in
             let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let isEmpty = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0
-            guard applicationID == StoreSchema.applicationID || (isEmpty && mode != .readOnly) else {
+            guard applicationID == StoreSchema.applicationID || (isEmpty && mode == .create) else {
                 throw StoreError.notAnExeclogStore(path: path)
             }
+            guard !isEmpty else { return }
             if try migrator.hasBeenSuperseded(db) { throw StoreError.schemaTooNew(path: path) }
             if mode == .readOnly, try !migrator.hasCompletedMigrations(db) {
                 throw StoreError.schemaOutdated(path: path)
             }
-        }
-        if mode != .readOnly {
-            try migrator.migrate(database)
         }
     }
 

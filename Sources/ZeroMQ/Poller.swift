@@ -86,7 +86,9 @@ public enum Poller {
                     revents: 0
                 )
             }
-            let deadline = timeoutMilliseconds > 0 ? ContinuousClock.now + .milliseconds(timeoutMilliseconds) : nil
+            let deadline = timeoutMilliseconds > 0
+                ? ContinuousClock.now + .milliseconds(timeoutMilliseconds)
+                : nil
             var timeout = timeoutMilliseconds
             while true {
                 let ready = zmq_poll(raw.baseAddress, Int32(count), timeout)

@@ -5,6 +5,9 @@ import Glibc
 ///
 ///     try socket.setOption(.linger, value: 0)
 ///     let timeout = try socket.getOption(.receiveTimeout)
+///
+/// The CURVE keys come as `String` (40 Z85 characters) and as `[UInt8]` (32 raw bytes);
+/// setting picks by the value, reading needs the result type spelled out.
 public struct SocketOption<Value>: Sendable {
     /// The `ZMQ_*` option number.
     public let rawValue: Int32
@@ -46,7 +49,9 @@ extension ZMQSocket {
 
     /// What the socket could do right now without blocking (`ZMQ_EVENTS`).
     public var events: PollEvents {
-        get throws { PollEvents(rawValue: Int16(truncatingIfNeeded: try int32Option(ZMQ_EVENTS, "ZMQ_EVENTS"))) }
+        get throws {
+            PollEvents(rawValue: Int16(truncatingIfNeeded: try int32Option(ZMQ_EVENTS, "ZMQ_EVENTS")))
+        }
     }
 
     /// The file descriptor libzmq signals for this socket (`ZMQ_FD`), for foreign event loops.
@@ -90,7 +95,11 @@ extension ZMQSocket {
     }
 
     /// The one getter every option goes through: fills `buffer`, returns the length libzmq wrote.
-    func getRawOption(_ option: Int32, _ name: String, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    func getRawOption(
+        _ option: Int32,
+        _ name: String,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws -> Int {
         let handle = try checkedHandle("zmq_getsockopt(\(name))")
         var length = buffer.count
         guard zmq_getsockopt(handle, option, buffer.baseAddress, &length) == 0 else {
@@ -229,7 +238,7 @@ extension SocketOption where Value == Int32 {
     public static var heartbeatInterval: Self { .int32(ZMQ_HEARTBEAT_IVL, "ZMQ_HEARTBEAT_IVL") }
 
     /// Milliseconds without any traffic after a PING before the connection is dropped.
-    /// Defaults to ``heartbeatInterval``.
+    /// -1 (default) means "same as ``heartbeatInterval``".
     public static var heartbeatTimeout: Self { .int32(ZMQ_HEARTBEAT_TIMEOUT, "ZMQ_HEARTBEAT_TIMEOUT") }
 
     /// Milliseconds the peer should wait for traffic before dropping us, sent in our PINGs.
@@ -268,26 +277,38 @@ extension SocketOption where Value == [UInt8] {
     public static var routingID: Self { .bytes(ZMQ_ROUTING_ID, "ZMQ_ROUTING_ID", capacity: 255) }
 
     /// Our CURVE public key as 32 raw bytes (a client's own, or the server's).
-    public static var curvePublicKey: Self { .bytes(ZMQ_CURVE_PUBLICKEY, "ZMQ_CURVE_PUBLICKEY", capacity: 32) }
+    public static var curvePublicKey: Self {
+        .bytes(ZMQ_CURVE_PUBLICKEY, "ZMQ_CURVE_PUBLICKEY", capacity: 32)
+    }
 
     /// Our CURVE secret key as 32 raw bytes.
-    public static var curveSecretKey: Self { .bytes(ZMQ_CURVE_SECRETKEY, "ZMQ_CURVE_SECRETKEY", capacity: 32) }
+    public static var curveSecretKey: Self {
+        .bytes(ZMQ_CURVE_SECRETKEY, "ZMQ_CURVE_SECRETKEY", capacity: 32)
+    }
 
     /// For a CURVE client: the server's public key as 32 raw bytes. Setting it makes the
     /// socket a CURVE client.
-    public static var curveServerKey: Self { .bytes(ZMQ_CURVE_SERVERKEY, "ZMQ_CURVE_SERVERKEY", capacity: 32) }
+    public static var curveServerKey: Self {
+        .bytes(ZMQ_CURVE_SERVERKEY, "ZMQ_CURVE_SERVERKEY", capacity: 32)
+    }
 }
 
 extension SocketOption where Value == String {
     /// Our CURVE public key as 40 Z85 characters.
-    public static var curvePublicKey: Self { .string(ZMQ_CURVE_PUBLICKEY, "ZMQ_CURVE_PUBLICKEY", capacity: 41) }
+    public static var curvePublicKey: Self {
+        .string(ZMQ_CURVE_PUBLICKEY, "ZMQ_CURVE_PUBLICKEY", capacity: 41)
+    }
 
     /// Our CURVE secret key as 40 Z85 characters.
-    public static var curveSecretKey: Self { .string(ZMQ_CURVE_SECRETKEY, "ZMQ_CURVE_SECRETKEY", capacity: 41) }
+    public static var curveSecretKey: Self {
+        .string(ZMQ_CURVE_SECRETKEY, "ZMQ_CURVE_SECRETKEY", capacity: 41)
+    }
 
     /// For a CURVE client: the server's public key as 40 Z85 characters. Setting it makes the
     /// socket a CURVE client.
-    public static var curveServerKey: Self { .string(ZMQ_CURVE_SERVERKEY, "ZMQ_CURVE_SERVERKEY", capacity: 41) }
+    public static var curveServerKey: Self {
+        .string(ZMQ_CURVE_SERVERKEY, "ZMQ_CURVE_SERVERKEY", capacity: 41)
+    }
 
     /// The ZAP domain sent to a ZAP handler, if the application runs one.
     public static var zapDomain: Self { .string(ZMQ_ZAP_DOMAIN, "ZMQ_ZAP_DOMAIN", capacity: 256) }

@@ -1,0 +1,111 @@
+import ExecLogCLI
+import ExecLogModel
+import ExecLogStore
+import Foundation
+import Testing
+
+/// The stats of `executions` as the test computes them itself, following docs of `ExecutionStats`:
+/// a missing total_tokens counts as input + output, percentiles are nearest-rank.
+func computedStats(_ executions: [Execution]) -> ExecutionStats {
+    var stats = ExecutionStats()
+    var durations: [Int] = []
+    for execution in executions {
+        let tokens = execution.totalTokens ?? ((execution.inputTokens ?? 0) + (execution.outputTokens ?? 0))
+        stats.totalExecutions += 1
+        stats.totalInputTokens += execution.inputTokens ?? 0
+        stats.totalOutputTokens += execution.outputTokens ?? 0
+        stats.totalTokens += tokens
+        stats.executionsByProvider[execution.provider, default: 0] += 1
+        stats.executionsByUsageType[execution.usageType, default: 0] += 1
+        stats.executionsByModel[execution.modelName, default: 0] += 1
+        stats.tokensByProvider[execution.provider, default: 0] += tokens
+        stats.tokensByUsageType[execution.usageType, default: 0] += tokens
+        stats.tokensByModel[execution.modelName, default: 0] += tokens
+        if execution.isError { stats.errorCount += 1 }
+        if let duration = execution.executionTimeMs { durations.append(duration) }
+    }
+    if stats.totalExecutions > 0 { stats.errorRate = Double(stats.errorCount) / Double(stats.totalExecutions) }
+    if !durations.isEmpty {
+        durations.sort()
+        stats.avgExecutionTimeMs = Double(durations.reduce(0, +)) / Double(durations.count)
+        func rank(_ p: Double) -> Int { durations[max(1, Int((Double(durations.count) * p).rounded(.up))) - 1] }
+        stats.p50ExecutionTimeMs = rank(0.50)
+        stats.p95ExecutionTimeMs = rank(0.95)
+        stats.p99ExecutionTimeMs = rank(0.99)
+    }
+    return stats
+}
+
+@Suite("execlog stats")
+struct StatsCommandTests {
+    /// Checks the printed object against the test's own numbers, key by key, then as a whole.
+    func expectStats(_ result: CLIResult, equal expected: ExecutionStats, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
+        let object = try jsonObject(result.stdout, sourceLocation: sourceLocation)
+        #expect(Set(object.keys) == StatsReportTests.keys, sourceLocation: sourceLocation)
+        #expect(object["total_executions"] as? Int == expected.totalExecutions, sourceLocation: sourceLocation)
+        #expect(object["total_input_tokens"] as? Int == expected.totalInputTokens, sourceLocation: sourceLocation)
+        #expect(object["total_output_tokens"] as? Int == expected.totalOutputTokens, sourceLocation: sourceLocation)
+        #expect(object["total_tokens"] as? Int == expected.totalTokens, sourceLocation: sourceLocation)
+        #expect(object["error_count"] as? Int == expected.errorCount, sourceLocation: sourceLocation)
+        #expect(
+            object["executions_by_provider"] as? [String: Int] == expected.executionsByProvider,
+            sourceLocation: sourceLocation)
+        #expect(
+            object["executions_by_usage_type"] as? [String: Int] == expected.executionsByUsageType,
+            sourceLocation: sourceLocation)
+        let decoded = try JSONDecoder().decode(ExecutionStats.self, from: Data(result.stdout.utf8))
+        #expect(decoded == expected, sourceLocation: sourceLocation)
+    }
+
+    @Test("stats --json equals the test's own totals over everything inserted")
+    func all() throws {
+        try withTemporaryFolder { folder in
+            let store = try SeededStore.make(in: folder)
+            let expected = computedStats(store.executions)
+            #expect(expected.errorCount > 5 && expected.errorCount < expected.totalExecutions)
+            #expect(expected.totalExecutions == 300 + SeededStore.handMadeCount)
+            try expectStats(try CLI.succeed(["stats", "--db", store.path, "--json"]), equal: expected)
+        }
+    }
+
+    @Test("stats --json with a filter", arguments: FilterCase.all)
+    func filtered(_ filter: FilterCase) throws {
+        try withTemporaryFolder { folder in
+            let store = try SeededStore.make(in: folder)
+            let expected = computedStats(store.executions.filter { filter.matches($0, store.now) })
+            try expectStats(
+                try CLI.succeed(["stats", "--db", store.path, "--json"] + filter.arguments(store.now)), equal: expected)
+        }
+    }
+
+    @Test("stats text: totals with thousands separators, breakdowns, no escape codes on a pipe")
+    func text() throws {
+        try withTemporaryFolder { folder in
+            let store = try SeededStore.make(in: folder)
+            let expected = computedStats(store.executions)
+            let result = try CLI.succeed(["stats", "--db", store.path])
+            #expect(!result.stdout.contains("\u{1B}"))
+            for part in [
+                "Executions", "Tokens", "By provider", "By usage type", "By model",
+                Formatting.count(expected.totalTokens), Formatting.count(expected.totalInputTokens),
+                "\(expected.errorCount) (\(Formatting.percent(expected.errorRate)))",
+            ] {
+                #expect(result.stdout.contains(part), "\(part)")
+            }
+        }
+    }
+
+    @Test("stats of an empty selection: zeros and nulls")
+    func empty() throws {
+        try withTemporaryFolder { folder in
+            let store = try SeededStore.make(in: folder, count: 20)
+            let result = try CLI.succeed(["stats", "--db", store.path, "--json", "--model", "no-such-model"])
+            try expectStats(result, equal: ExecutionStats())
+            let object = try jsonObject(result.stdout)
+            #expect(object["p50_execution_time_ms"] is NSNull)
+            #expect(object["avg_execution_time_ms"] is NSNull)
+        }
+    }
+}

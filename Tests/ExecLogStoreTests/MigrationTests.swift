@@ -1,0 +1,88 @@
+import ExecLogModel
+import Foundation
+import GRDB
+import Testing
+
+@testable import ExecLogStore
+
+@Suite struct MigrationTests {
+    @Test func createsTheLatestSchemaInAnEmptyFile() throws {
+        let folder = try TemporaryFolder()
+        let store = try ExecutionStore(path: folder.path("new/store.db"), mode: .create)
+        #expect(try store.schemaVersions() == ["v1", "v2"])
+        let queue = try DatabaseQueue(path: store.path)
+        try queue.read { db in
+            #expect(try db.tableExists("ai_executions"))
+            #expect(try db.tableExists("dead_letters"))
+            let columns = Set(try db.columns(in: "ai_executions").map(\.name))
+            #expect(columns == Set(Execution.CodingKeys.allCases.map(\.stringValue)))
+            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
+        }
+    }
+
+    @Test func upgradesAStoreMadeByTheFirstSchemaWithoutLosingRows() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("v1.db")
+        // A store as the first release wrote it: schema v1 only, rows inserted with v1's columns.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO ai_executions (id, created_at, usage_type, provider, model_name, input_tokens,
+                            output_tokens, total_tokens, execution_time_ms, error_message, input_messages)
+                        VALUES ('0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f', '2026-11-01T10:00:00.000Z', 'interview',
+                            'openai', 'gpt-5', 10, 20, 30, 400, NULL, '[{"content":"hi","role":"user"}]')
+                        """)
+            }
+        }
+        #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
+
+        let store = try ExecutionStore(path: path, mode: .readWrite)
+        #expect(try store.schemaVersions() == ["v1", "v2"])
+        let old = try store.execution("0192f0c1")
+        #expect(old.totalTokens == 30)
+        #expect(old.inputMessages == [["role": "user", "content": "hi"]])
+        #expect(old.traceID == nil && old.tags.isEmpty)
+
+        var new = Fixtures.executions(1)[0]
+        new.traceID = "trace-1"
+        new.tags = ["x"]
+        try store.insert([new])
+        #expect(try store.execution(new.idString).traceID == "trace-1")
+        #expect(try store.count() == 2)
+    }
+
+    @Test func refusesAFileThatIsNotAnExeclogStore() throws {
+        let folder = try TemporaryFolder()
+        let garbage = folder.path("garbage.db")
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: garbage))
+        #expect(throws: StoreError.notAnExeclogStore(path: garbage)) { try ExecutionStore(path: garbage, mode: .readOnly) }
+        #expect(throws: StoreError.notAnExeclogStore(path: garbage)) { try ExecutionStore(path: garbage, mode: .readWrite) }
+
+        let other = folder.path("other.db")
+        try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        #expect(throws: StoreError.notAnExeclogStore(path: other)) { try ExecutionStore(path: other, mode: .readWrite) }
+        #expect(throws: StoreError.notAnExeclogStore(path: other)) { try ExecutionStore(path: other, mode: .readOnly) }
+    }
+
+    @Test func refusesAMissingFileUnlessAskedToCreateIt() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("missing.db")
+        #expect(throws: StoreError.fileNotFound(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
+        #expect(throws: StoreError.fileNotFound(path: path)) { try ExecutionStore(path: path, mode: .readWrite) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func refusesAStoreFromANewerExeclog() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("future.db")
+        _ = try ExecutionStore(path: path, mode: .create)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')")
+        }
+        #expect(throws: StoreError.schemaTooNew(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
+        #expect(throws: StoreError.schemaTooNew(path: path)) { try ExecutionStore(path: path, mode: .readWrite) }
+    }
+}

@@ -1,0 +1,138 @@
+import ExecLogModel
+import ExecLogStore
+import Foundation
+import Testing
+
+@Suite struct QueryTests {
+    let folder: TemporaryFolder
+    let store: ExecutionStore
+    let executions: [Execution]
+
+    init() throws {
+        folder = try TemporaryFolder()
+        store = try ExecutionStore(path: folder.path("s.db"), mode: .create)
+        executions = Fixtures.executions(1_200)
+        try store.insert(executions)
+    }
+
+    /// What a filter should return, computed here without SQL: newest first.
+    func expected(_ filter: ExecutionFilter) -> [String] {
+        executions.filter { execution in
+            (filter.usageType.map { execution.usageType == $0 } ?? true)
+                && (filter.provider.map { execution.provider == $0 } ?? true)
+                && (filter.modelName.map { execution.modelName == $0 } ?? true)
+                && (filter.status.map { ($0 == .error) == execution.isError } ?? true)
+                && (filter.from.map { execution.createdAt >= $0 } ?? true)
+                && (filter.to.map { execution.createdAt < $0 } ?? true)
+        }.sorted { ($0.createdAt, $0.idString) > ($1.createdAt, $1.idString) }.map(\.idString)
+    }
+
+    static let filters: [ExecutionFilter] = [
+        ExecutionFilter(),
+        ExecutionFilter(usageType: "interview"),
+        ExecutionFilter(provider: "google"),
+        ExecutionFilter(modelName: "gpt-5"),
+        ExecutionFilter(status: .error),
+        ExecutionFilter(status: .ok),
+        ExecutionFilter(from: Fixtures.start.addingTimeInterval(3_600)),
+        ExecutionFilter(to: Fixtures.start.addingTimeInterval(7_200)),
+        ExecutionFilter(provider: "anthropic", status: .error),
+        ExecutionFilter(usageType: "general", provider: "openai", from: Fixtures.start.addingTimeInterval(600)),
+        ExecutionFilter(
+            modelName: "claude-haiku-4-5", status: .ok, from: Fixtures.start.addingTimeInterval(60),
+            to: Fixtures.start.addingTimeInterval(40_000)),
+        ExecutionFilter(provider: "nobody"),
+    ]
+
+    @Test(arguments: filters)
+    func listReturnsExactlyTheMatchingExecutionsNewestFirst(_ filter: ExecutionFilter) throws {
+        let expected = expected(filter)
+        let page = try store.list(filter, limit: 5_000)
+        #expect(page.executions.map(\.id) == expected)
+        #expect(page.nextCursor == nil)
+        #expect(try store.count(filter) == expected.count)
+    }
+
+    @Test(arguments: filters)
+    func cursorPagingWalksEveryRowOnceAndAgreesWithOffsets(_ filter: ExecutionFilter) throws {
+        let expected = expected(filter)
+        var seen: [String] = []
+        var cursor: ListCursor?
+        repeat {
+            let page = try store.list(filter, limit: 37, after: cursor)
+            let byOffset = try store.list(filter, limit: 37, offset: seen.count)
+            #expect(page.executions == byOffset.executions)
+            seen += page.executions.map(\.id)
+            cursor = page.nextCursor
+            if let cursor { #expect(try ListCursor(parsing: cursor.description) == cursor) }
+        } while cursor != nil
+        #expect(seen == expected)
+    }
+
+    @Test(arguments: filters)
+    func noListQueryScansTheTable(_ filter: ExecutionFilter) throws {
+        let cursor = ListCursor(createdAt: Timestamp.format(Fixtures.start.addingTimeInterval(30_000)), id: UUID.v7().uuidString.lowercased())
+        for plan in [try store.listQueryPlan(filter), try store.listQueryPlan(filter, after: cursor)] {
+            #expect(!plan.contains { $0.hasPrefix("SCAN ai_executions") && !$0.contains("INDEX") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }, "\(plan)")
+        }
+    }
+
+    @Test func findsByIdAndByUniquePrefix() throws {
+        let target = executions[321]
+        #expect(try store.execution(target.idString) == target)
+        #expect(try store.execution(target.idString.uppercased()) == target)
+        // UUIDv7s a minute apart differ within the first 12 characters.
+        #expect(try store.execution(String(target.idString.prefix(13))) == target)
+        #expect(throws: StoreError.executionNotFound("ffffffff")) { try store.execution("ffffffff") }
+        #expect(throws: StoreError.invalidID("not-an-id!")) { try store.execution("not-an-id!") }
+        let common = String(executions[0].idString.prefix(2))
+        #expect(throws: StoreError.ambiguousPrefix(common, matches: 2)) { try store.execution(common) }
+    }
+
+    @Test func rejectsGarbageCursors() {
+        #expect(throws: StoreError.invalidCursor("%%%")) { try ListCursor(parsing: "%%%") }
+        #expect(throws: StoreError.self) { try ListCursor(parsing: "aGVsbG8") }  // "hello"
+    }
+
+    @Test(arguments: filters)
+    func statsMatchNumbersComputedHere(_ filter: ExecutionFilter) throws {
+        let ids = Set(expected(filter))
+        let matching = executions.filter { ids.contains($0.idString) }
+        let stats = try store.stats(filter)
+        #expect(stats.totalExecutions == matching.count)
+        #expect(stats.totalInputTokens == matching.reduce(0) { $0 + ($1.inputTokens ?? 0) })
+        #expect(stats.totalOutputTokens == matching.reduce(0) { $0 + ($1.outputTokens ?? 0) })
+        #expect(stats.totalTokens == matching.reduce(0) { $0 + ($1.totalTokens ?? 0) })
+        #expect(stats.errorCount == matching.filter(\.isError).count)
+        #expect(stats.executionsByProvider == Dictionary(grouping: matching, by: \.provider).mapValues(\.count))
+        #expect(stats.executionsByUsageType == Dictionary(grouping: matching, by: \.usageType).mapValues(\.count))
+        #expect(stats.executionsByModel == Dictionary(grouping: matching, by: \.modelName).mapValues(\.count))
+        #expect(
+            stats.tokensByModel
+                == Dictionary(grouping: matching, by: \.modelName).mapValues { $0.reduce(0) { $0 + ($1.totalTokens ?? 0) } })
+        let times = matching.compactMap(\.executionTimeMs).sorted()
+        guard !times.isEmpty else {
+            #expect(stats.avgExecutionTimeMs == nil && stats.p50ExecutionTimeMs == nil)
+            return
+        }
+        let average = Double(times.reduce(0, +)) / Double(times.count)
+        #expect(abs(try #require(stats.avgExecutionTimeMs) - average) < 0.001)
+        func nearestRank(_ p: Double) -> Int { times[max(1, Int((Double(times.count) * p).rounded(.up))) - 1] }
+        #expect(stats.p50ExecutionTimeMs == nearestRank(0.50))
+        #expect(stats.p95ExecutionTimeMs == nearestRank(0.95))
+        #expect(stats.p99ExecutionTimeMs == nearestRank(0.99))
+        #expect(abs(stats.errorRate - Double(stats.errorCount) / Double(matching.count)) < 1e-12)
+    }
+}
+
+extension ExecutionFilter: CustomTestStringConvertible {
+    public var testDescription: String {
+        [usageType, provider, modelName, status?.rawValue, from.map(Timestamp.format), to.map(Timestamp.format)]
+            .compactMap { $0 }.joined(separator: " ").nilIfEmpty ?? "no filter"
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
