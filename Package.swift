@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "execlogd",
             dependencies: [
-                "ExecLogWriter", "ExecLogStore",
+                "ExecLogWriter", "ExecLogStore", "ExecLogCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,6 +88,12 @@ let package = Package(
 
         .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "ExecLogWireTests", dependencies: ["ExecLogWire"]),
+        .testTarget(name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel"]),
+        .testTarget(
+            name: "ExecLogWriterTests",
+            dependencies: ["ExecLogWriter", "ExecLogWire", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ZeroMQ"]
+        ),
         .testTarget(name: "ExecLogStoreTests", dependencies: ["ExecLogStore", "ExecLogModel", "ExecLogSimulation"]),
         .testTarget(
             name: "ExecLogCLITests",

@@ -3,13 +3,17 @@ import Foundation
 
 /// Parses the durations and times people type at the CLI.
 public enum TimeArguments {
-    /// `45s`, `90m`, `12h`, `30d`, `2w` (a bare number is an error: the unit is never guessed).
+    /// `250ms`, `45s`, `90m`, `12h`, `30d`, `2w` (a bare number is an error: the unit is never guessed).
     public static func duration(_ text: String) throws(CLIError) -> TimeInterval {
-        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
-        guard let unit = text.last, let seconds = units[unit], let amount = Double(text.dropLast()),
-            amount.isFinite, amount >= 0, !text.dropLast().contains(where: { !$0.isNumber && $0 != "." })
+        let units: [(suffix: String, seconds: TimeInterval)] = [
+            ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400), ("w", 604_800),
+        ]
+        guard let (suffix, seconds) = units.first(where: { text.hasSuffix($0.suffix) }),
+            case let number = text.dropLast(suffix.count), let amount = Double(number),
+            amount.isFinite, amount >= 0, !number.contains(where: { !$0.isNumber && $0 != "." })
         else {
-            throw CLIError("invalid duration \(text.debugDescription): expected a number and a unit s, m, h, d or w (e.g. 30d)")
+            throw CLIError(
+                "invalid duration \(text.debugDescription): expected a number and a unit ms, s, m, h, d or w (e.g. 30d)")
         }
         // Ten thousand years is further back than any timestamp can go.
         guard amount * seconds < 10_000 * 365 * 86_400 else {

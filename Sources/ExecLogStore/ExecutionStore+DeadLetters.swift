@@ -2,24 +2,44 @@ import ExecLogModel
 import Foundation
 import GRDB
 
+/// What one received batch asks the store to keep: its valid executions and its rejected events.
+public struct StoreBatch: Sendable {
+    public var executions: [Execution]
+    public var deadLetters: [DeadLetter]
+
+    public init(executions: [Execution], deadLetters: [DeadLetter] = []) {
+        self.executions = executions
+        self.deadLetters = deadLetters
+    }
+}
+
 extension ExecutionStore {
     /// Stores a batch's valid executions and its rejected events in one transaction, so that an
     /// acknowledgement can report both exactly.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func insert(_ executions: [Execution], deadLetters: [DeadLetter]) throws(StoreError) -> InsertResult {
+        try insert([StoreBatch(executions: executions, deadLetters: deadLetters)])[0]
+    }
+
+    /// Stores several batches in ONE transaction (the writer's group commit) and reports each batch's
+    /// own counts. An id repeated in a later batch of the group counts as that batch's duplicate.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func insert(_ batches: [StoreBatch]) throws(StoreError) -> [InsertResult] {
         try write { db in
-            let result = try Self.insert(executions, in: db)
-            let statement = try db.cachedStatement(
+            let deadLetterStatement = try db.cachedStatement(
                 sql: "INSERT INTO dead_letters (received_at, reason, event_id, payload_size, payload) VALUES (?, ?, ?, ?, ?)"
             )
-            for letter in deadLetters {
-                try statement.execute(arguments: [
-                    Timestamp.format(letter.receivedAt), letter.reason, letter.eventID, letter.payloadSize,
-                    Data(letter.payload),
-                ])
+            return try batches.map { batch in
+                let result = try Self.insert(batch.executions, in: db)
+                for letter in batch.deadLetters {
+                    try deadLetterStatement.execute(arguments: [
+                        Timestamp.format(letter.receivedAt), letter.reason, letter.eventID, letter.payloadSize,
+                        Data(letter.payload),
+                    ])
+                }
+                return result
             }
-            return result
         }
     }
 

@@ -19,14 +19,15 @@ extension ExecutionStore {
     ///
     /// Between chunks the write lock is released and the thread pauses briefly, so that the writer daemon,
     /// waiting in its busy handler, gets its turn: pruning millions of rows never stalls ingestion.
-    /// `progress` sees the running total after each chunk. Returns how many rows went.
+    /// `progress` sees the running total after each chunk; `maxChunks` lets a caller with other work
+    /// (the writer) take one chunk at a time. Returns how many rows went.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func prune(
-        olderThan cutoff: Date, chunkSize: Int = pruneChunkSize, progress: (Int) -> Void = { _ in }
+        olderThan cutoff: Date, chunkSize: Int = pruneChunkSize, maxChunks: Int = .max, progress: (Int) -> Void = { _ in }
     ) throws(StoreError) -> Int {
         var deleted = 0
-        while true {
+        for chunkNumber in 1...max(1, maxChunks) {
             let chunk = try write { db in
                 try db.execute(
                     sql: """
@@ -38,8 +39,9 @@ extension ExecutionStore {
             }
             deleted += chunk
             progress(deleted)
-            if chunk < chunkSize { return deleted }
+            if chunk < chunkSize || chunkNumber == maxChunks { return deleted }
             usleep(2_000)
         }
+        return deleted
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+
+/// What the writer did with each event of a batch. stored + duplicates + rejected.count = events sent.
+public struct Ack: Sendable, Equatable, Codable {
+    public struct Rejection: Sendable, Equatable, Codable {
+        /// Position of the event in its batch, from 0.
+        public var index: Int
+        /// The event's id when it could be read.
+        public var id: String?
+        public var error: String
+
+        public init(index: Int, id: String?, error: String) {
+            self.index = index
+            self.id = id
+            self.error = error
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(id, forKey: .id)  // null, not absent, as docs/PROTOCOL.md shows
+            try container.encode(error, forKey: .error)
+        }
+    }
+
+    public var stored: Int
+    public var duplicates: Int
+    public var rejected: [Rejection]
+
+    public init(stored: Int, duplicates: Int, rejected: [Rejection] = []) {
+        self.stored = stored
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
+
+    public var eventCount: Int { stored + duplicates + rejected.count }
+
+    public var json: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try! encoder.encode(self))
+    }
+
+    public init?(json: [UInt8]) {
+        guard let ack = try? JSONDecoder().decode(Ack.self, from: Data(json)) else { return nil }
+        self = ack
+    }
+}

@@ -1,0 +1,79 @@
+/// A protocol message, without the ZeroMQ routing envelope.
+public enum WireMessage: Sendable, Equatable {
+    /// Emitter → writer: events to store, one JSON object per frame.
+    case batch(id: String, events: [[UInt8]])
+    /// Writer → emitter: what became of every event of a batch, sent only after its commit.
+    case ack(batchID: String, Ack)
+    /// Either way: a request for the writer's counters (empty body), or the reply (JSON counters).
+    case status(body: [UInt8])
+    /// Writer → emitter: a message the writer could not read; `batchID` is frame 2 when there was one.
+    case error(batchID: String?, message: String)
+
+    /// The frames of this message.
+    public var frames: [[UInt8]] {
+        switch self {
+        case .batch(let id, let events):
+            [WireProtocol.tagBytes, Array("batch".utf8), Array(id.utf8)] + events
+        case .ack(let batchID, let ack):
+            [WireProtocol.tagBytes, Array("ack".utf8), Array(batchID.utf8), ack.json]
+        case .status(let body):
+            body.isEmpty
+                ? [WireProtocol.tagBytes, Array("status".utf8)]
+                : [WireProtocol.tagBytes, Array("status".utf8), body]
+        case .error(let batchID, let message):
+            [
+                WireProtocol.tagBytes, Array("error".utf8), Array((batchID ?? "").utf8),
+                Array(JSONText.object(["error": .string(message)]).utf8),
+            ]
+        }
+    }
+
+    /// Reads a message; the error says, in one line, why the frames are not protocol v1. Events are not
+    /// looked at here: each is validated on its own by the writer.
+    public init(frames: [[UInt8]]) throws(WireError) {
+        guard frames.count >= 2, frames[0] == WireProtocol.tagBytes else {
+            throw WireError(batchID: nil, "frame 0 must be \"\(WireProtocol.tag)\"")
+        }
+        let verb = String(decoding: frames[1], as: UTF8.self)
+        let batchID = frames.count > 2 && WireProtocol.isValidBatchID(frames[2])
+            ? String(decoding: frames[2], as: UTF8.self) : nil
+        switch WireProtocol.Verb(rawValue: verb) {
+        case .batch:
+            guard frames.count > 2, let batchID else {
+                throw WireError(batchID: nil, "frame 2 must be a batch id of 1 to 64 printable ASCII bytes")
+            }
+            let count = frames.count - 3
+            guard WireProtocol.eventsPerBatch.contains(count) else {
+                throw WireError(
+                    batchID: batchID,
+                    count == 0 ? "a batch needs at least one event" : "\(count) events in one batch, more than 10000")
+            }
+            self = .batch(id: batchID, events: Array(frames[3...]))
+        case .ack:
+            guard frames.count == 4, let batchID, let ack = Ack(json: frames[3]) else {
+                throw WireError(batchID: batchID, "malformed ack")
+            }
+            self = .ack(batchID: batchID, ack)
+        case .status:
+            self = .status(body: frames.count > 2 ? frames[2] : [])
+        case .error:
+            let message = frames.count > 3 ? (JSONText.stringField("error", in: frames[3]) ?? "") : ""
+            self = .error(batchID: batchID, message: message)
+        case nil:
+            throw WireError(batchID: batchID, "unknown verb \(verb.prefix(32).debugDescription)")
+        }
+    }
+}
+
+/// Why a message is not protocol v1.
+public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var batchID: String?
+    public var message: String
+
+    public init(batchID: String?, _ message: String) {
+        self.batchID = batchID
+        self.message = message
+    }
+
+    public var description: String { message }
+}

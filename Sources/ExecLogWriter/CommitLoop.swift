@@ -1,0 +1,108 @@
+import ExecLogModel
+import ExecLogStore
+import ExecLogWire
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// The commit thread: the only one that touches SQLite. Takes due groups of batches, commits each group in
+/// one transaction, and only then passes their acks to the socket thread.
+final class CommitLoop: Sendable {
+    private let store: ExecutionStore
+    private let queue: CommitQueue
+    private let counters: WriterCounters
+    private let configuration: WriterConfiguration
+    private let logger: Logger
+    /// Acks ready to send: (routing id, frames). The socket thread drains them when `acksReady` fires.
+    let outbox = Mutex<[([UInt8], [[UInt8]])]>([])
+    let acksReady: WakeupSignal
+
+    init(
+        store: ExecutionStore, queue: CommitQueue, counters: WriterCounters, configuration: WriterConfiguration,
+        acksReady: WakeupSignal, logger: Logger
+    ) {
+        self.store = store
+        self.queue = queue
+        self.counters = counters
+        self.configuration = configuration
+        self.acksReady = acksReady
+        self.logger = logger
+    }
+
+    /// Runs until the queue is stopped and drained.
+    func run() {
+        var nextRetention = Date()
+        while let group = queue.nextGroup(idle: 1) {
+            if !group.isEmpty {
+                commit(group)
+                queue.finished(group)
+            }
+            if let retention = configuration.retention, Date() >= nextRetention {
+                nextRetention = pruneChunk(retention) ? Date() : Date().addingTimeInterval(60)
+            }
+        }
+    }
+
+    /// Commits the group, retrying with back-off while SQLite fails (disk full, I/O error, lock timeout):
+    /// nothing is acked until the COMMIT returned. At shutdown it gives up after a while; the emitters
+    /// still hold those events and will send them again.
+    private func commit(_ group: [PendingBatch]) {
+        var delay = 0.05
+        var firstFailure: Date?
+        while true {
+            let started = ContinuousClock.now
+            do {
+                let results = try store.insert(group.map(\.store))
+                let milliseconds = (ContinuousClock.now - started) / .milliseconds(1)
+                var acks: [([UInt8], [[UInt8]])] = []
+                var stored = 0
+                var duplicates = 0
+                var rejected = 0
+                for (batch, result) in zip(group, results) {
+                    acks.append((batch.routingID, WireMessage.ack(batchID: batch.batchID, batch.ack(result)).frames))
+                    stored += result.stored
+                    duplicates += result.duplicates
+                    rejected += batch.rejections.count
+                }
+                counters.update { status in
+                    status.stored += stored
+                    status.duplicates += duplicates
+                    status.rejected += rejected
+                    status.batches += group.count
+                    status.commits += 1
+                    status.lastCommitMs = milliseconds
+                }
+                outbox.withLock { $0.append(contentsOf: acks) }
+                acksReady.signal()
+                return
+            } catch {
+                counters.update { $0.commitFailures += 1 }
+                let since = firstFailure ?? Date()
+                firstFailure = since
+                if queue.isStopping, Date().timeIntervalSince(since) > 10 {
+                    logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])
+                    return
+                }
+                logger.error(
+                    "commit failed, rolled back; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(delay)"])
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+
+    /// Deletes one chunk of executions older than the retention; true when more may remain.
+    private func pruneChunk(_ retention: Duration) -> Bool {
+        let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
+        do {
+            // One chunk per turn: the commit thread goes back to ingesting between chunks.
+            let deleted = try store.prune(olderThan: cutoff, chunkSize: ExecutionStore.pruneChunkSize, maxChunks: 1)
+            if deleted > 0 { logger.info("retention deleted executions", metadata: ["count": "\(deleted)"]) }
+            return deleted == ExecutionStore.pruneChunkSize
+        } catch {
+            logger.error("retention prune failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ExecLogModel
+import ExecLogStore
+import ExecLogWire
+import Foundation
+
+/// A received batch, decoded and validated, waiting for its commit; then the ack to send back.
+struct PendingBatch: Sendable {
+    /// The ZeroMQ routing id of the emitter that sent it: where the ack goes.
+    var routingID: [UInt8]
+    var batchID: String
+    var eventCount: Int
+    var store: StoreBatch
+    var rejections: [Ack.Rejection]
+    let receivedAt: ContinuousClock.Instant
+
+    /// Decodes each event on its own: a bad event becomes a dead letter and a rejection, never a
+    /// failed batch.
+    init(routingID: [UInt8], batchID: String, events: [[UInt8]], receivedAt: Date = Date()) {
+        self.routingID = routingID
+        self.batchID = batchID
+        self.eventCount = events.count
+        self.receivedAt = .now
+        var executions: [Execution] = []
+        executions.reserveCapacity(events.count)
+        var deadLetters: [DeadLetter] = []
+        var rejections: [Ack.Rejection] = []
+        for (index, event) in events.enumerated() {
+            do {
+                executions.append(try Execution.decodeEvent(event, receivedAt: receivedAt))
+            } catch {
+                let eventID = Self.readableID(event)
+                rejections.append(Ack.Rejection(index: index, id: eventID, error: error.description))
+                deadLetters.append(
+                    DeadLetter(receivedAt: receivedAt, reason: error.description, eventID: eventID, payload: event))
+            }
+        }
+        self.store = StoreBatch(executions: executions, deadLetters: deadLetters)
+        self.rejections = rejections
+    }
+
+    /// The `id` field of a rejected event when it is a string, to help the sender find it.
+    private static func readableID(_ event: [UInt8]) -> String? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(event)),
+            let id = value["id"]?.stringValue
+        else { return nil }
+        return String(id.prefix(64))
+    }
+
+    func ack(_ result: InsertResult) -> Ack {
+        Ack(stored: result.stored, duplicates: result.duplicates, rejected: rejections)
+    }
+}

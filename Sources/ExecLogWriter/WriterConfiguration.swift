@@ -1,0 +1,25 @@
+import Foundation
+
+/// How `execlogd` runs. Every field is a flag, an environment variable and a config-file key (docs/DAEMON.md).
+public struct WriterConfiguration: Sendable {
+    /// ZeroMQ endpoints the ROUTER socket binds: `ipc:///run/execlog/execlog.sock`, `tcp://127.0.0.1:5599`.
+    public var endpoints: [String]
+    /// The store file; created (and migrated) on start.
+    public var storePath: String
+    /// A commit happens once this many events wait…
+    public var commitEvents: Int = 1_000
+    /// …or once the oldest waiting event has waited this long.
+    public var commitInterval: Duration = .milliseconds(20)
+    /// Events received but not yet committed, beyond which the writer stops reading its socket: emitters
+    /// then keep their events (ZeroMQ's high-water marks push back), and the writer's memory stays bounded.
+    public var maxPendingEvents: Int = 50_000
+    /// Delete executions older than this, a chunk at a time between commits; nil keeps everything.
+    public var retention: Duration?
+    /// The largest message accepted (ZMQ_MAXMSGSIZE): a bigger one drops the sender's connection.
+    public var maxMessageBytes: Int = 64 << 20
+
+    public init(endpoints: [String], storePath: String) {
+        self.endpoints = endpoints
+        self.storePath = storePath
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import ExecLogCLI
+import ExecLogWriter
+import Foundation
+import Logging
+
+@main
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "execlogd",
+        abstract: "The execlog writer: receives AI executions over ZeroMQ and commits them to the SQLite store.",
+        discussion: """
+            Each setting comes from its flag, else its environment variable, else the config file
+            (--config or EXECLOGD_CONFIG: one `name = value` per line, names as the flags without dashes,
+            `listen` repeatable, # for comments), else its default. SIGTERM or SIGINT: stop reading, commit
+            and acknowledge what was received, exit 0.
+
+            Environment: EXECLOGD_LISTEN (comma-separated), EXECLOGD_DB, EXECLOGD_COMMIT_EVENTS,
+            EXECLOGD_COMMIT_INTERVAL, EXECLOGD_MAX_PENDING_EVENTS, EXECLOGD_RETENTION,
+            EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG.
+            """
+    )
+
+    static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
+    static let defaultStore = "/var/lib/execlog/execlog.db"
+
+    @Option(help: ArgumentHelp("Endpoint to bind, ipc://PATH or tcp://HOST:PORT; repeatable. Default: \(defaultEndpoint).", valueName: "endpoint"))
+    var listen: [String] = []
+
+    @Option(help: ArgumentHelp("The store file, created when missing. Default: \(defaultStore).", valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Commit once this many events wait. Default: 1000.", valueName: "n"))
+    var commitEvents: Int?
+
+    @Option(help: ArgumentHelp("…or once the oldest has waited this long. Default: 20ms.", valueName: "duration"))
+    var commitInterval: String?
+
+    @Option(help: ArgumentHelp("Stop reading while this many events await their commit. Default: 50000.", valueName: "n"))
+    var maxPendingEvents: Int?
+
+    @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"))
+    var retention: String?
+
+    @Option(help: ArgumentHelp("Largest message accepted, in bytes. Default: 67108864.", valueName: "bytes"))
+    var maxMessageBytes: Int?
+
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: info.", valueName: "level"))
+    var logLevel: String?
+
+    @Option(help: ArgumentHelp("A config file (see above).", valueName: "path"))
+    var config: String?
+
+    func run() throws {
+        let settings = try Settings(command: self)
+        var logger = Logger(label: "execlogd")
+        logger.logLevel = settings.logLevel
+        let writer = try Writer(configuration: settings.configuration, logger: logger)
+
+        // Signals arrive on a dispatch queue, never in an async-signal context: stop() just sets a flag.
+        let signalQueue = DispatchQueue(label: "execlogd.signals")
+        let sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+            source.setEventHandler {
+                logger.info("signal received, draining", metadata: ["signal": "\(number)"])
+                writer.stop()
+            }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        do {
+            try writer.run()
+        } catch {
+            FileHandle.standardError.write(Data("execlogd: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import ExecLogCLI
+import ExecLogWriter
+import Foundation
+import Logging
+
+/// The daemon's settings, resolved: flag, else environment, else config file, else default.
+struct Settings {
+    var configuration: WriterConfiguration
+    var logLevel: Logger.Level
+
+    init(command: DaemonCommand, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let file = try ConfigFile(path: command.config ?? environment["EXECLOGD_CONFIG"])
+        func value(_ flag: String?, _ name: String) -> String? {
+            flag ?? environment["EXECLOGD_" + name.uppercased().replacingOccurrences(of: "-", with: "_")]
+                ?? file.values[name]?.last
+        }
+        func integer(_ flag: Int?, _ name: String, default fallback: Int) throws -> Int {
+            guard let text = value(flag.map(String.init), name) else { return fallback }
+            guard let number = Int(text), number > 0 else {
+                throw ValidationError("\(name): expected a whole number > 0, got \(text.debugDescription)")
+            }
+            return number
+        }
+        func duration(_ flag: String?, _ name: String) throws -> Duration? {
+            guard let text = value(flag, name) else { return nil }
+            do {
+                return .milliseconds(Int64((try TimeArguments.duration(text) * 1000).rounded()))
+            } catch {
+                throw ValidationError("\(name): \(error)")
+            }
+        }
+
+        var endpoints = command.listen
+        if endpoints.isEmpty, let list = environment["EXECLOGD_LISTEN"], !list.isEmpty {
+            endpoints = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if endpoints.isEmpty { endpoints = file.values["listen"] ?? [DaemonCommand.defaultEndpoint] }
+        for endpoint in endpoints where !(endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("tcp://")) {
+            throw ValidationError("listen: \(endpoint.debugDescription) is not an ipc:// or tcp:// endpoint")
+        }
+
+        configuration = WriterConfiguration(endpoints: endpoints, storePath: value(command.db, "db") ?? DaemonCommand.defaultStore)
+        configuration.commitEvents = min(try integer(command.commitEvents, "commit-events", default: 1_000), 10_000)
+        configuration.commitInterval = try duration(command.commitInterval, "commit-interval") ?? .milliseconds(20)
+        configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 50_000)
+        configuration.retention = try duration(command.retention, "retention")
+        configuration.maxMessageBytes = try integer(command.maxMessageBytes, "max-message-bytes", default: 64 << 20)
+        let level = value(command.logLevel, "log-level") ?? "info"
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw ValidationError("log-level: \(level.debugDescription) is not one of \(Logger.Level.allCases.map(\.rawValue))")
+        }
+        logLevel = parsed
+    }
+}
+
+/// `name = value` lines; `#` starts a comment; a name may repeat (`listen`).
+struct ConfigFile {
+    var values: [String: [String]] = [:]
+
+    init(path: String?) throws {
+        guard let path else { return }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read config file \(path)")
+        }
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            let parts = line.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw ValidationError("\(path):\(number + 1): expected `name = value`") }
+            values[parts[0].trimmingCharacters(in: .whitespaces), default: []]
+                .append(parts[1].trimmingCharacters(in: .whitespaces))
+        }
+    }
+}
