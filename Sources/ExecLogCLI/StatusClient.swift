@@ -1,0 +1,33 @@
+import ExecLogWire
+import Foundation
+import ZeroMQ
+
+/// Asks a running writer for its counters.
+public enum StatusClient {
+    /// Sends `status` and waits up to `timeout` for the reply. Blocks the calling thread.
+    @available(*, noasync, message: "blocks on ZeroMQ")
+    public static func fetch(endpoint: String, timeout: TimeInterval) throws(CLIError) -> WriterStatus {
+        let context = ZMQContext()
+        do {
+            let socket = try ZMQSocket(context: context, type: .dealer)
+            defer { socket.close() }
+            try socket.setOption(.linger, value: 0)
+            try socket.connect(endpoint)
+            _ = try socket.send(WireMessage.status(body: []).frames)
+            var items = [PollItem(socket)]
+            guard try Poller.poll(&items, timeoutMilliseconds: Int(timeout * 1000)) > 0,
+                let frames = try socket.receive(dontWait: true)
+            else {
+                throw CLIError("no answer from a writer at \(endpoint) within \(Formatting.milliseconds(Int(timeout * 1000)))")
+            }
+            guard case .status(let body) = try WireMessage(frames: frames), let status = WriterStatus(json: body) else {
+                throw CLIError("unexpected reply from \(endpoint)")
+            }
+            return status
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot reach \(endpoint): \(error)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ExecLogWire
+import Foundation
+
+/// `execlog status`: a running writer's counters.
+public enum StatusReport {
+    public static func text(_ status: WriterStatus, style: TerminalStyle) -> String {
+        var output = style.bold("execlogd \(status.version)") + "  up \(uptime(status.uptimeSeconds)), since \(status.startedAt)\n"
+        func field(_ name: String, _ value: String) {
+            output += "  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n"
+        }
+        field("Store", status.store)
+        field("Endpoints", status.endpoints.joined(separator: ", "))
+        field("Received", Formatting.count(status.received))
+        field("Stored", Formatting.count(status.stored))
+        field("Duplicates", Formatting.count(status.duplicates))
+        field("Rejected", status.rejected > 0 ? style.red(Formatting.count(status.rejected)) : "0")
+        field("Malformed messages", status.malformed > 0 ? style.red(Formatting.count(status.malformed)) : "0")
+        field("Batches", Formatting.count(status.batches))
+        field("Commits", Formatting.count(status.commits))
+        field("Commit failures", status.commitFailures > 0 ? style.red(Formatting.count(status.commitFailures)) : "0")
+        field("Queue depth", Formatting.count(status.queueDepth))
+        field("Last commit", String(format: "%.2f ms", status.lastCommitMs))
+        return output
+    }
+
+    public static func json(_ status: WriterStatus) -> String {
+        String(decoding: status.json, as: UTF8.self) + "\n"
+    }
+
+    static func uptime(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        if total < 60 { return "\(total)s" }
+        if total < 3_600 { return "\(total / 60)m \(total % 60)s" }
+        if total < 86_400 { return "\(total / 3_600)h \(total % 3_600 / 60)m" }
+        return "\(total / 86_400)d \(total % 86_400 / 3_600)h"
+    }
+}
