@@ -29,7 +29,7 @@ public enum ListRenderer {
             return [
                 time, execution.usageType, execution.provider, execution.modelName, tokens,
                 Formatting.milliseconds(execution.executionTimeMs), execution.isError ? "ERROR" : "OK",
-                String(execution.id.prefix(13)),
+                execution.id,
             ]
         }
         let widths = header.indices.map { column in

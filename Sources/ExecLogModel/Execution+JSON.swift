@@ -148,7 +148,7 @@ extension Execution {
     /// The JSON form of this execution: compact without nulls (the wire), or pretty with every field (reports).
     public func jsonData(pretty: Bool = false, includeNulls: Bool = false) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
         encoder.userInfo[Execution.includeNullsKey] = includeNulls
         // Encoding plain values cannot fail; a failure here would be a bug in this file.
         return try! encoder.encode(self)

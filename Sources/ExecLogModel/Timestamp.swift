@@ -89,6 +89,7 @@ public enum Timestamp {
         var hour = 0, minute = 0, second = 0
         var fraction = 0.0
         var offsetSeconds = 0
+        var hasSeconds = false
         if index == bytes.count {
             if requireZone { return nil }
         } else {
@@ -99,8 +100,9 @@ public enum Timestamp {
             guard let h = number(2), expect(":"), let m = number(2) else { return nil }
             hour = h
             minute = m
+            hasSeconds = bytes.count > index && bytes[index] == UInt8(ascii: ":")
             if expect(":") {
-                guard let s = number(2) else { return nil }
+                guard let s = number(2), s <= 59 else { return nil }
                 second = s
                 if expect(".") {
                     var scale = 0.1
@@ -113,7 +115,8 @@ public enum Timestamp {
                     guard index > start else { return nil }
                 }
             }
-            guard hour <= 23, minute <= 59, second <= 60 else { return nil }
+            // Seconds are required on the wire (RFC 3339), optional for people typing at the CLI.
+            guard hour <= 23, minute <= 59, !(requireZone && !hasSeconds) else { return nil }
             if index == bytes.count {
                 if requireZone { return nil }
             } else if expect("Z") || expect("z") {
@@ -138,7 +141,7 @@ public enum Timestamp {
         parts.tm_sec = Int32(second)
         let seconds = timegm(&parts)
         // timegm normalises 31 February into March: reject dates that do not exist.
-        guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) || second == 60 else { return nil }
+        guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
         return Date(timeIntervalSince1970: Double(seconds - offsetSeconds) + fraction)
     }
 }

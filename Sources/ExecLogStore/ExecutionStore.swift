@@ -54,12 +54,8 @@ public final class ExecutionStore: Sendable {
                 database = try DatabasePool(path: path, configuration: configuration)
                 try StoreSchema.migrator.migrate(database)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw Self.storeError(error, path: path)
         } catch {
-            throw .database("\(error)")
+            throw Self.storeError(error, path: path)
         }
     }
 
@@ -92,12 +88,8 @@ public final class ExecutionStore: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try database.read(body)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw Self.storeError(error, path: path)
         } catch {
-            throw .database("\(error)")
+            throw Self.storeError(error, path: path)
         }
     }
 
@@ -113,20 +105,19 @@ public final class ExecutionStore: Sendable {
                 }
                 return result!
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw Self.storeError(error, path: path)
         } catch {
-            throw .database("\(error)")
+            throw Self.storeError(error, path: path)
         }
     }
 
-    static func storeError(_ error: DatabaseError, path: String) -> StoreError {
-        switch error.resultCode {
-        case .SQLITE_NOTADB: .notAnExeclogStore(path: path)
-        case .SQLITE_CANTOPEN: .fileNotFound(path: path)
-        default: .database(error.message ?? "\(error.resultCode)")
+    /// Any error of the layers below, as the one-line `StoreError` callers see.
+    static func storeError(_ error: any Error, path: String) -> StoreError {
+        switch error {
+        case let error as StoreError: error
+        case let error as DatabaseError where error.resultCode == .SQLITE_NOTADB: .notAnExeclogStore(path: path)
+        case let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN: .fileNotFound(path: path)
+        case let error as DatabaseError: .database(error.message ?? "\(error.resultCode)")
+        default: .database("\(error)")
         }
     }
 }

@@ -17,6 +17,8 @@ final class CommitLoop: Sendable {
     /// Acks ready to send: (routing id, frames). The socket thread drains them when `acksReady` fires.
     let outbox = Mutex<[([UInt8], [[UInt8]])]>([])
     let acksReady: WakeupSignal
+    /// Events given up at shutdown because commits kept failing.
+    let abandonedEvents = Atomic<Int>(0)
 
     init(
         store: ExecutionStore, queue: CommitQueue, counters: WriterCounters, configuration: WriterConfiguration,
@@ -81,6 +83,7 @@ final class CommitLoop: Sendable {
                 let since = firstFailure ?? Date()
                 firstFailure = since
                 if queue.isStopping, Date().timeIntervalSince(since) > 10 {
+                    abandonedEvents.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
                     logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])
                     return
                 }

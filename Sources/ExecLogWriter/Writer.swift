@@ -72,10 +72,12 @@ public final class Writer: Sendable {
             try socket.setOption(.heartbeatInterval, value: 1_000)
             try socket.setOption(.heartbeatTimeout, value: 3_000)
             for endpoint in configuration.endpoints {
-                try Self.prepareIPCFolder(endpoint)
+                try Self.prepareIPCEndpoint(endpoint)
                 try socket.bind(endpoint)
                 bound.append(try socket.lastEndpoint)
             }
+        } catch let error as WriterError {
+            throw error
         } catch {
             throw WriterError("cannot listen: \(error)")
         }
@@ -108,6 +110,10 @@ public final class Writer: Sendable {
         socket.close()
         withExtendedLifetime(lock) {}
         logger.info("execlogd stopped", metadata: ["stored": "\(counters.snapshot.stored)"])
+        if commitLoop.abandonedEvents.load(ordering: .relaxed) > 0 {
+            throw WriterError(
+                "stopped with \(commitLoop.abandonedEvents.load(ordering: .relaxed)) received events uncommitted (not acked: their emitters will resend them)")
+        }
     }
 
     /// The socket loop: read while there is room in the commit queue, send acks as commits finish.
@@ -182,9 +188,15 @@ public final class Writer: Sendable {
     }
 
     /// An ipc endpoint's folder is created when missing, readable only by the daemon's user and group.
-    private static func prepareIPCFolder(_ endpoint: String) throws {
+    /// libzmq replaces an existing socket file without a word, so a live one is refused here: a second
+    /// daemon must never silently take over the first one's socket.
+    private static func prepareIPCEndpoint(_ endpoint: String) throws {
         guard endpoint.hasPrefix("ipc://") else { return }
-        let folder = (String(endpoint.dropFirst("ipc://".count)) as NSString).deletingLastPathComponent
+        let path = String(endpoint.dropFirst("ipc://".count))
+        if FileManager.default.fileExists(atPath: path), UnixSocket.isListening(path) {
+            throw WriterError("another process is listening on \(endpoint)")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])

@@ -42,7 +42,7 @@ struct DaemonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"))
     var retention: String?
 
-    @Option(help: ArgumentHelp("Largest message accepted, in bytes. Default: 67108864.", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection. Default: 67108864.", valueName: "bytes"))
     var maxMessageBytes: Int?
 
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: info.", valueName: "level"))
@@ -70,6 +70,8 @@ struct DaemonCommand: ParsableCommand {
             return source
         }
         defer { sources.forEach { $0.cancel() } }
+        // Nothing to reload yet: a hangup (closed terminal, `systemctl reload`) must not end the daemon.
+        signal(SIGHUP, SIG_IGN)
         do {
             try writer.run()
         } catch {

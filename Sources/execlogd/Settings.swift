@@ -11,6 +11,13 @@ struct Settings {
 
     init(command: DaemonCommand, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let file = try ConfigFile(path: command.config ?? environment["EXECLOGD_CONFIG"])
+        let known: Set = [
+            "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention", "max-message-bytes",
+            "log-level",
+        ]
+        if let unknown = file.values.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ValidationError("config file: unknown setting \(unknown.debugDescription); known: \(known.sorted().joined(separator: ", "))")
+        }
         func value(_ flag: String?, _ name: String) -> String? {
             flag ?? environment["EXECLOGD_" + name.uppercased().replacingOccurrences(of: "-", with: "_")]
                 ?? file.values[name]?.last
@@ -41,7 +48,8 @@ struct Settings {
         }
 
         configuration = WriterConfiguration(endpoints: endpoints, storePath: value(command.db, "db") ?? DaemonCommand.defaultStore)
-        configuration.commitEvents = min(try integer(command.commitEvents, "commit-events", default: 1_000), 10_000)
+        configuration.commitEvents = try integer(command.commitEvents, "commit-events", default: 1_000)
+        guard configuration.commitEvents <= 10_000 else { throw ValidationError("commit-events: at most 10000") }
         configuration.commitInterval = try duration(command.commitInterval, "commit-interval") ?? .milliseconds(20)
         configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 50_000)
         configuration.retention = try duration(command.retention, "retention")

@@ -90,7 +90,7 @@ struct ListCommandTests {
             #expect(lines[52] == "")
             let expected = store.expected()
             for (line, execution) in zip(lines[1...50], expected) {
-                #expect(line.hasSuffix(String(execution.idString.prefix(13))), "\(line)")
+                #expect(line.hasSuffix(execution.idString), "\(line)")
                 #expect(line.contains(execution.isError ? "ERROR" : "OK"))
                 #expect(line.contains(execution.modelName))
             }

@@ -145,9 +145,10 @@ struct DaemonTests {
             sentBatches["s\(number)"] = slice.map(\.idString)
             try client.send(WireMessage.batch(id: "s\(number)", events: slice.map(\.eventBytes)).frames)
         }
-        usleep(150_000)
-        daemon.signal(SIGTERM)
+        // Stop it once the first commits are acked, while the rest is still on its way.
         var acked: Set<String> = []
+        if case .ack(let id, _)? = try client.receive(timeout: 30) { acked.formUnion(try #require(sentBatches[id])) }
+        daemon.signal(SIGTERM)
         while let reply = try client.receive(timeout: 3) {
             if case .ack(let id, let ack) = reply {
                 #expect(ack.eventCount == 200)
@@ -182,6 +183,16 @@ struct DaemonTests {
         #expect(second.terminationStatus != 0)
         #expect(output.contains("another execlogd (pid \(first.process.processIdentifier)) is already writing to"), "\(output)")
         #expect(first.process.isRunning)
+    }
+
+    @Test func aSecondDaemonCannotTakeOverALiveSocket() throws {
+        let folder = try TemporaryFolder()
+        let first = try Daemon(folder: folder)
+        try first.waitUntilReady()
+        let second = try Daemon(folder: folder, store: "other.db")
+        #expect(second.waitForExit() == 1)
+        #expect(second.log.contains("another process is listening on \(first.ipcEndpoint)"), "\(second.log)")
+        #expect(try RawClient(endpoint: first.ipcEndpoint).status()?.store == first.storePath)
     }
 
     @Test func servesTCPAndIPCAtOnce() throws {

@@ -1,0 +1,73 @@
+import ExecLogModel
+import ExecLogSimulation
+import ExecLogStore
+import ExecLogWire
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite(.timeLimit(.minutes(1)))
+struct DaemonSettingsTests {
+    @Test func retentionDeletesOldExecutionsWhileServing() throws {
+        let folder = try TemporaryFolder()
+        let storePath = folder.path("store.db")
+        var generator = ExecutionGenerator(seed: 5)
+        let old = (0..<3_000).map { generator.next(createdAt: Date().addingTimeInterval(-3 * 86_400 - Double($0))) }
+        let recent = (0..<500).map { generator.next(createdAt: Date().addingTimeInterval(-Double($0))) }
+        try ExecutionStore(path: storePath, mode: .create).insert(old + recent)
+
+        let daemon = try Daemon(folder: folder, extraArguments: ["--retention", "2d"])
+        try daemon.waitUntilReady()
+        let store = try ExecutionStore(path: storePath, mode: .readOnly)
+        let deadline = Date().addingTimeInterval(20)
+        while try store.count() > 500, Date() < deadline { usleep(100_000) }
+        #expect(try store.count() == 500)
+        #expect(try store.count(ExecutionFilter(to: Date().addingTimeInterval(-2 * 86_400))) == 0)
+    }
+
+    @Test func settingsComeFromAConfigFileAndTheEnvironment() throws {
+        let folder = try TemporaryFolder()
+        let socket = folder.path("cfg.sock")
+        try """
+            # execlogd settings
+            listen = ipc://\(socket)
+            db = \(folder.path("from-config.db"))   # overridden by EXECLOGD_DB below
+            commit-interval = 5ms
+            """.write(toFile: folder.path("execlogd.conf"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try Products.url("execlogd")
+        process.arguments = ["--config", folder.path("execlogd.conf")]
+        var environment = ProcessInfo.processInfo.environment
+        environment["EXECLOGD_DB"] = folder.path("from-env.db")
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        var status: WriterStatus?
+        let deadline = Date().addingTimeInterval(15)
+        while status == nil, Date() < deadline, process.isRunning {
+            status = try? RawClient(endpoint: "ipc://" + socket).status(timeout: 0.3)
+        }
+        let answered = try #require(status, "execlogd did not answer on the socket named in its config file")
+        #expect(answered.store == folder.path("from-env.db"))
+    }
+
+    @Test func aBadSettingIsAClearErrorAtStart() throws {
+        let process = Process()
+        process.executableURL = try Products.url("execlogd")
+        process.arguments = ["--listen", "udp://nope", "--db", "/tmp/never.db"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("is not an ipc:// or tcp:// endpoint"), "\(output)")
+    }
+}

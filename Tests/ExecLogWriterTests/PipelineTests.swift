@@ -1,0 +1,62 @@
+import ExecLogStore
+import Foundation
+import GRDB
+import Testing
+
+/// The whole pipeline as it runs in production: worker processes embedding ExecLog (the load generator),
+/// the real daemon, the real store.
+@Suite(.timeLimit(.minutes(5)))
+struct PipelineTests {
+    struct Summary: Decodable {
+        var emitted: Int
+        var acked: Int
+        var stored: Int
+        var duplicates: Int
+        var rejected: Int
+        var dropped: Int
+    }
+
+    @Test(arguments: [(100_000, 4, "ipc"), (5_000, 2, "tcp")])
+    func everyExecutionFromSeveralWorkerProcessesIsStoredExactlyOnce(count: Int, processes: Int, transport: String) throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder, extraArguments: transport == "tcp" ? ["--listen", "tcp://127.0.0.1:*"] : [])
+        let status = try daemon.waitUntilReady()
+        let endpoint = transport == "tcp" ? try #require(status.endpoints.first { $0.hasPrefix("tcp://") }) : daemon.ipcEndpoint
+        let idsFile = folder.path("ids.txt")
+
+        let loadgen = Process()
+        loadgen.executableURL = try Products.url("execlog-loadgen")
+        loadgen.arguments = [
+            "emit", "--endpoint", endpoint, "--count", String(count), "--processes", String(processes),
+            "--payload-bytes", "600", "--ids-out", idsFile, "--json",
+        ]
+        let output = Pipe()
+        loadgen.standardOutput = output
+        let started = Date()
+        try loadgen.run()
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        loadgen.waitUntilExit()
+        let seconds = Date().timeIntervalSince(started)
+        #expect(loadgen.terminationStatus == 0, "\(String(decoding: text, as: UTF8.self))")
+        let jsonLine = try #require(String(decoding: text, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("{") })
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(jsonLine.utf8))
+        print("pipeline \(transport): \(processes) processes emitted \(summary.emitted) in \(String(format: "%.1f", seconds)) s; acked \(summary.acked), stored \(summary.stored), duplicates \(summary.duplicates), dropped \(summary.dropped)")
+        #expect(summary.emitted == count)
+        #expect(summary.acked == count && summary.dropped == 0 && summary.rejected == 0)
+        #expect(summary.stored + summary.duplicates == count)
+
+        // The store itself: rows = distinct ids = emitted, and every emitted id is there.
+        let emittedIDs = try String(contentsOfFile: idsFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(emittedIDs.count == count)
+        #expect(Set(emittedIDs).count == count)
+        let queue = try DatabaseQueue(path: daemon.storePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let (rows, distinct) = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM ai_executions")!,
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT id) FROM ai_executions")!)
+        }
+        #expect(rows == count && distinct == count)
+        let stored = try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM ai_executions")) }
+        let missing = Set(emittedIDs).subtracting(stored)
+        #expect(missing.isEmpty, "\(missing.count) emitted ids are not in the store, e.g. \(missing.prefix(3))")
+    }
+}
