@@ -12,7 +12,7 @@ public struct WriterConfiguration: Sendable {
     public var commitInterval: Duration = .milliseconds(20)
     /// Events received but not yet committed, beyond which the writer stops reading its socket: emitters
     /// then keep their events (ZeroMQ's high-water marks push back), and the writer's memory stays bounded.
-    public var maxPendingEvents: Int = 50_000
+    public var maxPendingEvents: Int = 10_000
     /// Delete executions older than this, a chunk at a time between commits; nil keeps everything.
     public var retention: Duration?
     /// The largest message accepted (ZMQ_MAXMSGSIZE): a bigger one drops the sender's connection.

@@ -36,7 +36,7 @@ struct DaemonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("…or once the oldest has waited this long. Default: 20ms.", valueName: "duration"))
     var commitInterval: String?
 
-    @Option(help: ArgumentHelp("Stop reading while this many events await their commit. Default: 50000.", valueName: "n"))
+    @Option(help: ArgumentHelp("Stop reading while this many events await their commit. Default: 10000.", valueName: "n"))
     var maxPendingEvents: Int?
 
     @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"))

@@ -51,7 +51,7 @@ struct Settings {
         configuration.commitEvents = try integer(command.commitEvents, "commit-events", default: 1_000)
         guard configuration.commitEvents <= 10_000 else { throw ValidationError("commit-events: at most 10000") }
         configuration.commitInterval = try duration(command.commitInterval, "commit-interval") ?? .milliseconds(20)
-        configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 50_000)
+        configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 10_000)
         configuration.retention = try duration(command.retention, "retention")
         configuration.maxMessageBytes = try integer(command.maxMessageBytes, "max-message-bytes", default: 64 << 20)
         let level = value(command.logLevel, "log-level") ?? "info"

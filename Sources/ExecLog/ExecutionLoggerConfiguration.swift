@@ -1,0 +1,169 @@
+import ExecLogWire
+import Foundation
+
+/// How an ``ExecutionLogger`` reaches the writer, and how much it may buffer.
+///
+/// The defaults suit a worker on the same machine as `execlogd`. Every limit is enforced in the
+/// emitter, so a slow or absent writer costs the host process at most `maxQueueBytes` of memory.
+public struct ExecutionLoggerConfiguration: Sendable, Hashable {
+    /// The writer's ZeroMQ endpoint: `ipc:///run/execlog/execlog.sock` or `tcp://host:port`.
+    public var endpoint: String
+    /// Memory bound for events recorded and not yet acknowledged (estimated from their JSON size).
+    /// When reached, new events are dropped and counted, so a stalled writer never stalls the host.
+    public var maxQueueBytes: Int
+    /// A batch is sent once it holds this many events (at most 10 000, the protocol's limit).
+    public var maxBatchEvents: Int
+    /// A batch is sent once its events' JSON reaches this many bytes; an event larger than this
+    /// travels alone.
+    public var maxBatchBytes: Int
+    /// Longest an event waits for its batch to fill before the batch is sent anyway.
+    public var batchInterval: Duration
+    /// How long a sent batch waits for its ack before it is sent again (same batch id; the writer
+    /// ignores events it already stored, so a resend never makes a second row). Generous on purpose:
+    /// under full load a batch queues behind the writer's backlog, and resending it then only adds work.
+    public var ackTimeout: Duration
+    /// Batches sent and not yet acknowledged; further events wait in the queue.
+    public var maxInFlightBatches: Int
+    /// First reconnection delay after the writer goes away; libzmq doubles it up to
+    /// `reconnectIntervalMax`, so a writer down for a long time is not hammered.
+    public var reconnectInterval: Duration
+    public var reconnectIntervalMax: Duration
+    /// ZMTP heartbeats: a PING every `heartbeatInterval`, and the connection is dropped (and
+    /// re-established by libzmq) after `heartbeatTimeout` without traffic. Detects a writer that
+    /// vanished without closing its connections (host crash, network cut).
+    public var heartbeatInterval: Duration
+    public var heartbeatTimeout: Duration
+
+    public static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
+
+    public init(
+        endpoint: String = Self.defaultEndpoint,
+        maxQueueBytes: Int = 64 << 20,
+        maxBatchEvents: Int = 500,
+        maxBatchBytes: Int = 1 << 20,
+        batchInterval: Duration = .milliseconds(20),
+        ackTimeout: Duration = .seconds(30),
+        maxInFlightBatches: Int = 8,
+        reconnectInterval: Duration = .milliseconds(100),
+        reconnectIntervalMax: Duration = .seconds(2),
+        heartbeatInterval: Duration = .seconds(1),
+        heartbeatTimeout: Duration = .seconds(3)
+    ) {
+        self.endpoint = endpoint
+        self.maxQueueBytes = maxQueueBytes
+        self.maxBatchEvents = maxBatchEvents
+        self.maxBatchBytes = maxBatchBytes
+        self.batchInterval = batchInterval
+        self.ackTimeout = ackTimeout
+        self.maxInFlightBatches = maxInFlightBatches
+        self.reconnectInterval = reconnectInterval
+        self.reconnectIntervalMax = reconnectIntervalMax
+        self.heartbeatInterval = heartbeatInterval
+        self.heartbeatTimeout = heartbeatTimeout
+    }
+
+    /// Environment variables read by ``fromEnvironment(_:)``; unset ones keep their default.
+    public enum EnvironmentKey {
+        /// `EXECLOG_ENDPOINT`: the writer's endpoint.
+        public static let endpoint = "EXECLOG_ENDPOINT"
+        /// `EXECLOG_MAX_QUEUE_BYTES`: memory bound for unacknowledged events, in bytes.
+        public static let maxQueueBytes = "EXECLOG_MAX_QUEUE_BYTES"
+        /// `EXECLOG_BATCH_MAX_EVENTS`: events per batch.
+        public static let maxBatchEvents = "EXECLOG_BATCH_MAX_EVENTS"
+        /// `EXECLOG_BATCH_MAX_BYTES`: JSON bytes per batch.
+        public static let maxBatchBytes = "EXECLOG_BATCH_MAX_BYTES"
+        /// `EXECLOG_BATCH_INTERVAL_MS`: longest wait for a batch to fill, in milliseconds.
+        public static let batchIntervalMilliseconds = "EXECLOG_BATCH_INTERVAL_MS"
+        /// `EXECLOG_ACK_TIMEOUT_MS`: wait for an ack before resending, in milliseconds.
+        public static let ackTimeoutMilliseconds = "EXECLOG_ACK_TIMEOUT_MS"
+        /// `EXECLOG_MAX_IN_FLIGHT`: batches sent and not yet acknowledged.
+        public static let maxInFlightBatches = "EXECLOG_MAX_IN_FLIGHT"
+    }
+
+    /// The defaults, overridden by the `EXECLOG_*` variables of ``EnvironmentKey``.
+    /// Throws for a value that is not a valid number or endpoint, naming the variable: a typo in
+    /// a deployment should fail at startup rather than be silently ignored.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> Self {
+        var configuration = Self()
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            guard let text = environment[key]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+                return nil
+            }
+            guard let value = Int(text), range.contains(value) else {
+                let bounds = range.upperBound == .max ? "≥ \(range.lowerBound)" : "in \(range)"
+                throw ConfigurationError("\(key)=\(text.debugDescription): expected an integer \(bounds)")
+            }
+            return value
+        }
+        if let endpoint = environment[EnvironmentKey.endpoint]?.trimmingCharacters(in: .whitespaces),
+            !endpoint.isEmpty
+        {
+            guard Self.isSupportedEndpoint(endpoint) else {
+                throw ConfigurationError(
+                    "\(EnvironmentKey.endpoint)=\(endpoint.debugDescription): expected tcp://host:port or ipc:///path")
+            }
+            configuration.endpoint = endpoint
+        }
+        if let value = try integer(EnvironmentKey.maxQueueBytes, 1...Int.max) { configuration.maxQueueBytes = value }
+        if let value = try integer(EnvironmentKey.maxBatchEvents, WireProtocol.eventsPerBatch) {
+            configuration.maxBatchEvents = value
+        }
+        if let value = try integer(EnvironmentKey.maxBatchBytes, 1...Int.max) { configuration.maxBatchBytes = value }
+        if let value = try integer(EnvironmentKey.batchIntervalMilliseconds, 0...Int.max) {
+            configuration.batchInterval = .milliseconds(value)
+        }
+        if let value = try integer(EnvironmentKey.ackTimeoutMilliseconds, 1...Int.max) {
+            configuration.ackTimeout = .milliseconds(value)
+        }
+        if let value = try integer(EnvironmentKey.maxInFlightBatches, 1...Int.max) {
+            configuration.maxInFlightBatches = value
+        }
+        return configuration
+    }
+
+    /// Checks every value; ``ExecutionLogger`` itself clamps rather than fails, so call this to
+    /// report a bad configuration early.
+    public func validate() throws(ConfigurationError) {
+        guard Self.isSupportedEndpoint(endpoint) else {
+            throw ConfigurationError("endpoint \(endpoint.debugDescription): expected tcp://host:port or ipc:///path")
+        }
+        guard maxQueueBytes > 0 else { throw ConfigurationError("maxQueueBytes must be > 0") }
+        guard WireProtocol.eventsPerBatch.contains(maxBatchEvents) else {
+            throw ConfigurationError("maxBatchEvents must be in 1...\(WireProtocol.eventsPerBatch.upperBound)")
+        }
+        guard maxBatchBytes > 0 else { throw ConfigurationError("maxBatchBytes must be > 0") }
+        guard batchInterval >= .zero else { throw ConfigurationError("batchInterval must be ≥ 0") }
+        guard ackTimeout > .zero else { throw ConfigurationError("ackTimeout must be > 0") }
+        guard maxInFlightBatches > 0 else { throw ConfigurationError("maxInFlightBatches must be > 0") }
+    }
+
+    /// The transports the writer listens on (`inproc://` would need the logger's private context).
+    static func isSupportedEndpoint(_ endpoint: String) -> Bool {
+        (endpoint.hasPrefix("tcp://") || endpoint.hasPrefix("ipc://")) && endpoint.count > 6
+    }
+
+    /// The values the logger actually uses: out-of-range ones brought to the nearest valid value.
+    var clamped: Self {
+        var copy = self
+        copy.maxQueueBytes = max(1, maxQueueBytes)
+        copy.maxBatchEvents = min(max(1, maxBatchEvents), WireProtocol.eventsPerBatch.upperBound)
+        copy.maxBatchBytes = max(1, maxBatchBytes)
+        copy.batchInterval = max(.zero, batchInterval)
+        copy.ackTimeout = max(.milliseconds(1), ackTimeout)
+        copy.maxInFlightBatches = max(1, maxInFlightBatches)
+        return copy
+    }
+}
+
+/// A configuration value that cannot be used, in one line.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

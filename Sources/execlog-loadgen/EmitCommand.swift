@@ -1,0 +1,307 @@
+import ArgumentParser
+import ExecLog
+import ExecLogModel
+import ExecLogSimulation
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Emits simulated executions through `ExecutionLogger`, exactly as worker processes embed it, and
+/// reports what the writer acknowledged: the end-to-end load test of emitter and daemon.
+struct EmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emit",
+        abstract: "Send simulated executions to execlogd through the ExecLog library, as workers do.",
+        discussion: """
+            Each process records part of its executions with track { } (a simulated model call) and the \
+            rest with record(), then flushes, shuts down and prints a summary. Exits with status 1 if any \
+            execution was dropped or not acknowledged.
+            """
+    )
+
+    @Option(help: "The writer's endpoint (default: $EXECLOG_ENDPOINT, else ipc:///run/execlog/execlog.sock).")
+    var endpoint: String?
+
+    @Option(help: "How many executions in all.")
+    var count: Int = 10_000
+
+    @Option(help: "Executions per second over all processes; 0 means as fast as possible.")
+    var rate: Double = 0
+
+    @Option(help: "Worker processes to start, each emitting its share with its own random stream.")
+    var processes: Int = 1
+
+    @Option(help: "Share of executions recorded through track { }; the rest go through record().")
+    var trackRatio: Double = 0.25
+
+    @Option(help: "Append the emitted execution ids to this file, one per line.")
+    var idsOut: String?
+
+    @Option(help: "How long to wait at the end for the writer's acks (e.g. 60s, 500ms, 2m).")
+    var flushTimeout: DurationArgument = DurationArgument(.seconds(600))
+
+    @Flag(help: "Also print the summary as one JSON object.")
+    var json = false
+
+    /// Set by a parent process for its children: which random stream of the seed to use.
+    @Option(help: .hidden)
+    var stream: UInt64 = 0
+
+    @OptionGroup var generatorOptions: GeneratorOptions
+
+    func validate() throws {
+        guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
+        guard rate == 0 || (rate >= 0.001 && rate.isFinite) else {
+            throw ValidationError("--rate must be 0 (as fast as possible) or at least 0.001")
+        }
+        guard processes >= 1 else { throw ValidationError("--processes must be ≥ 1") }
+        guard (0...1).contains(trackRatio) else { throw ValidationError("--track-ratio must be between 0 and 1") }
+    }
+
+    func run() async throws {
+        let summary = processes > 1 ? try await runChildren() : try await emit()
+        print(summary.humanLine)
+        if json { print(summary.jsonLine) }
+        if summary.dropped > 0 || summary.acked < summary.emitted { throw ExitCode(1) }
+    }
+
+    // MARK: - One process
+
+    private func emit() async throws -> EmitSummary {
+        var configuration: ExecutionLoggerConfiguration
+        do {
+            configuration = try .fromEnvironment()
+            if let endpoint { configuration.endpoint = endpoint }
+            try configuration.validate()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let log = ExecutionLogger(configuration: configuration, logger: Logger(label: "execlog-loadgen"))
+        var generator = generatorOptions.generator(stream: stream)
+        var ids: [String] = []
+        if idsOut != nil { ids.reserveCapacity(count) }
+
+        let start = ContinuousClock.now
+        let spacing: Duration? = rate > 0 ? .nanoseconds(Int64(1e9 / rate)) : nil
+        var tracked = 0
+        for index in 0..<count {
+            if let spacing {
+                // Keep to the schedule on average; sleeping for less than a millisecond costs more than it paces.
+                let due = start + spacing * index
+                if due > .now + .milliseconds(1) { try await Task.sleep(until: due) }
+            }
+            // "As fast as possible" means as fast as the pipeline takes it: a real worker never outruns its
+            // writer by 64 MiB, so the simulator waits rather than measure the emitter's drop path.
+            while log.counters.bufferedBytes > configuration.maxQueueBytes / 4 * 3 {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let execution = generator.next()
+            // Spread the tracked ones evenly: the n-th execution is tracked when the running share falls behind.
+            if Double(tracked) < Double(index + 1) * trackRatio {
+                tracked += 1
+                await Self.track(execution, with: log)
+            } else {
+                log.record(execution)
+            }
+            if idsOut != nil { ids.append(execution.idString) }
+        }
+
+        _ = await log.flush(timeout: flushTimeout.duration)
+        await log.shutdown(timeout: .seconds(1))
+        let seconds = start.duration(to: .now) / .seconds(1)
+        if let idsOut { try Self.append(ids, to: idsOut) }
+
+        let counters = log.counters
+        return EmitSummary(
+            emitted: counters.recorded, acked: counters.acked, stored: counters.stored,
+            duplicates: counters.duplicates, rejected: counters.rejected, dropped: counters.dropped,
+            seconds: seconds)
+    }
+
+    /// What a worker's model call looks like with logging: the generator's values stand for the
+    /// provider's answer, or its error.
+    private static func track(_ execution: Execution, with log: ExecutionLogger) async {
+        do {
+            _ = try await log.track(
+                id: execution.id, usageType: execution.usageType, provider: execution.provider,
+                model: execution.modelName, inputMessages: execution.inputMessages,
+                systemPrompt: execution.systemPrompt, temperature: execution.temperature,
+                maxTokens: execution.maxTokens, metadata: execution.executionMetadata, traceID: execution.traceID,
+                sessionID: execution.sessionID, userID: execution.userID, tags: execution.tags
+            ) { () async throws(SimulatedModelError) -> ModelOutput<Void> in
+                if let message = execution.errorMessage { throw SimulatedModelError(message: message) }
+                return ModelOutput(
+                    (), content: execution.responseContent,
+                    usage: ModelUsage(
+                        inputTokens: execution.inputTokens, outputTokens: execution.outputTokens,
+                        cachedInputTokens: execution.cachedInputTokens, totalTokens: execution.totalTokens),
+                    finishReason: execution.finishReason,
+                    timeToFirstToken: execution.timeToFirstTokenMs.map { .milliseconds($0) })
+            }
+        } catch {
+            // A simulated provider error: track has recorded it; a worker would handle it here.
+        }
+    }
+
+    /// Appends with one `write` on an `O_APPEND` descriptor, so processes appending to the same
+    /// file at once never interleave their lines.
+    private static func append(_ ids: [String], to path: String) throws {
+        guard !ids.isEmpty else { return }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var text = ids.joined(separator: "\n")
+        text += "\n"
+        try text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
+    }
+
+    // MARK: - Several processes
+
+    /// Starts `processes` copies of this executable, each emitting its share with its own random
+    /// stream, waits for them all and adds up their summaries.
+    private func runChildren() async throws -> EmitSummary {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let start = ContinuousClock.now
+        var children: [(process: Process, output: Pipe)] = []
+        for index in 0..<processes {
+            let share = count / processes + (index < count % processes ? 1 : 0)
+            var arguments = [
+                "emit", "--count", "\(share)", "--rate", "\(rate / Double(processes))", "--processes", "1",
+                "--track-ratio", "\(trackRatio)", "--flush-timeout", flushTimeout.description, "--json",
+                "--stream", "\(stream &* UInt64(processes) &+ UInt64(index))",
+                "--error-ratio", "\(generatorOptions.errorRatio)",
+                "--payload-bytes", "\(generatorOptions.payloadBytes)", "--seed", "\(generatorOptions.seed)",
+            ]
+            if let endpoint { arguments += ["--endpoint", endpoint] }
+            if let idsOut { arguments += ["--ids-out", idsOut] }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output  // stderr (the logs) is inherited
+            try process.run()
+            children.append((process, output))
+        }
+
+        // Wait for every child before judging any, so none is left running behind an error.
+        var results: [(Data, Int32)] = []
+        for child in children {
+            results.append(await Self.waitForExit(child.process, output: child.output))
+        }
+        var total = EmitSummary()
+        for (index, (data, status)) in results.enumerated() {
+            let text = String(decoding: data, as: UTF8.self)
+            guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+                let summary = try? JSONDecoder().decode(EmitSummary.self, from: Data(line.utf8))
+            else {
+                throw ValidationError("process \(index + 1) exited with status \(status) without a summary")
+            }
+            total.add(summary)
+        }
+        total.seconds = start.duration(to: .now) / .seconds(1)
+        return total
+    }
+
+    /// Reads a child's output to the end and reaps it on a plain thread: both block.
+    private static func waitForExit(_ process: Process, output: Pipe) async -> (Data, Int32) {
+        let box = UncheckedBox((process, output))
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let (process, output) = box.value
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (data, process.terminationStatus))
+            }.start()
+        }
+    }
+}
+
+/// Hands a `Process` to the one thread that waits for it; nothing else touches it meanwhile.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+struct SimulatedModelError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// What `emit` prints: one process's result, or the sum over its children.
+struct EmitSummary: Codable, Equatable {
+    var emitted = 0
+    var acked = 0
+    var stored = 0
+    var duplicates = 0
+    var rejected = 0
+    var dropped = 0
+    var seconds = 0.0
+
+    mutating func add(_ other: EmitSummary) {
+        emitted += other.emitted
+        acked += other.acked
+        stored += other.stored
+        duplicates += other.duplicates
+        rejected += other.rejected
+        dropped += other.dropped
+    }
+
+    var humanLine: String {
+        let perSecond = seconds > 0 ? Int((Double(emitted) / seconds).rounded()) : 0
+        return "emitted \(emitted), acked \(acked) (stored \(stored), duplicates \(duplicates), "
+            + "rejected \(rejected)), dropped \(dropped) in \(String(format: "%.2f", seconds)) s "
+            + "(\(perSecond) per second)"
+    }
+
+    /// The keys in a fixed, readable order.
+    var jsonLine: String {
+        "{\"emitted\":\(emitted),\"acked\":\(acked),\"stored\":\(stored),\"duplicates\":\(duplicates),"
+            + "\"rejected\":\(rejected),\"dropped\":\(dropped),\"seconds\":\(String(format: "%.3f", seconds))}"
+    }
+}
+
+/// A duration on the command line: `60s`, `500ms`, `2m`, `1.5s`, or a bare number of seconds.
+struct DurationArgument: ExpressibleByArgument, CustomStringConvertible, Sendable {
+    var duration: Duration
+
+    init(_ duration: Duration) {
+        self.duration = duration
+    }
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600)]
+        var scale = 1.0
+        var number = Substring(text)
+        for unit in units where text.hasSuffix(unit.suffix) {
+            scale = unit.seconds
+            number = text.dropLast(unit.suffix.count)
+            break
+        }
+        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
+        duration = .milliseconds(Int64((value * scale * 1000).rounded()))
+    }
+
+    var description: String {
+        let (seconds, attoseconds) = duration.components
+        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
