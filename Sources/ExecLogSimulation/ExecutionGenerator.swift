@@ -78,7 +78,7 @@ public struct ExecutionGenerator: Sendable {
         // Latency grows with output (~100 tokens/s), with a long tail: what model calls look like.
         let base = Double(Int.random(in: 250...900, using: &random)) + Double(outputTokens) * 10
         let tail = Double.random(in: 0..<1, using: &random) < 0.02 ? Double.random(in: 2...6, using: &random) : 1
-        let executionTime = Int(base * tail)
+        let executionTime = min(Int(base * tail), 20_000)
         return Execution(
             id: UUID.v7(at: createdAt),
             usageType: usageType,

@@ -37,6 +37,12 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(help: "Share of executions recorded through track { }; the rest go through record().")
     var trackRatio: Double = 0.25
 
+    @Option(help: "Tracked model calls in flight at once per process, as a worker serving many requests.")
+    var concurrency: Int = 256
+
+    @Option(help: "Tracked calls take their simulated latency times this (0 = return at once).")
+    var latencyScale: Double = 1
+
     @Option(help: "Append the emitted execution ids to this file, one per line.")
     var idsOut: String?
 
@@ -58,6 +64,8 @@ struct EmitCommand: AsyncParsableCommand {
             throw ValidationError("--rate must be 0 (as fast as possible) or at least 0.001")
         }
         guard processes >= 1 else { throw ValidationError("--processes must be ≥ 1") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be ≥ 1") }
+        guard latencyScale >= 0, latencyScale.isFinite else { throw ValidationError("--latency-scale must be ≥ 0") }
         guard (0...1).contains(trackRatio) else { throw ValidationError("--track-ratio must be between 0 and 1") }
     }
 
@@ -87,26 +95,38 @@ struct EmitCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         let spacing: Duration? = rate > 0 ? .nanoseconds(Int64(1e9 / rate)) : nil
         var tracked = 0
-        for index in 0..<count {
-            if let spacing {
-                // Keep to the schedule on average; sleeping for less than a millisecond costs more than it paces.
-                let due = start + spacing * index
-                if due > .now + .milliseconds(1) { try await Task.sleep(until: due) }
+        // Tracked calls run concurrently and take their simulated latency, so that `track` measures
+        // durations like a real worker's; record() calls are made inline.
+        try await withThrowingTaskGroup(of: Void.self) { calls in
+            var callsInFlight = 0
+            for index in 0..<count {
+                if let spacing {
+                    // Keep to the schedule on average; sleeping for less than a millisecond costs more than it paces.
+                    let due = start + spacing * index
+                    if due > .now + .milliseconds(1) { try await Task.sleep(until: due) }
+                }
+                // "As fast as possible" means as fast as the pipeline takes it: a real worker never outruns its
+                // writer by 64 MiB, so the simulator waits rather than measure the emitter's drop path.
+                while log.counters.bufferedBytes > configuration.maxQueueBytes / 4 * 3 {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                let execution = generator.next()
+                // Spread the tracked ones evenly: the n-th execution is tracked when the running share falls behind.
+                if Double(tracked) < Double(index + 1) * trackRatio {
+                    tracked += 1
+                    if callsInFlight == concurrency {
+                        try await calls.next()
+                        callsInFlight -= 1
+                    }
+                    let latency = Duration.milliseconds(Double(execution.executionTimeMs ?? 0) * latencyScale)
+                    calls.addTask { await Self.track(execution, latency: latency, with: log) }
+                    callsInFlight += 1
+                } else {
+                    log.record(execution)
+                }
+                if idsOut != nil { ids.append(execution.idString) }
             }
-            // "As fast as possible" means as fast as the pipeline takes it: a real worker never outruns its
-            // writer by 64 MiB, so the simulator waits rather than measure the emitter's drop path.
-            while log.counters.bufferedBytes > configuration.maxQueueBytes / 4 * 3 {
-                try await Task.sleep(for: .milliseconds(2))
-            }
-            let execution = generator.next()
-            // Spread the tracked ones evenly: the n-th execution is tracked when the running share falls behind.
-            if Double(tracked) < Double(index + 1) * trackRatio {
-                tracked += 1
-                await Self.track(execution, with: log)
-            } else {
-                log.record(execution)
-            }
-            if idsOut != nil { ids.append(execution.idString) }
+            try await calls.waitForAll()
         }
 
         _ = await log.flush(timeout: flushTimeout.duration)
@@ -123,7 +143,7 @@ struct EmitCommand: AsyncParsableCommand {
 
     /// What a worker's model call looks like with logging: the generator's values stand for the
     /// provider's answer, or its error.
-    private static func track(_ execution: Execution, with log: ExecutionLogger) async {
+    private static func track(_ execution: Execution, latency: Duration, with log: ExecutionLogger) async {
         do {
             _ = try await log.track(
                 id: execution.id, usageType: execution.usageType, provider: execution.provider,
@@ -132,6 +152,7 @@ struct EmitCommand: AsyncParsableCommand {
                 maxTokens: execution.maxTokens, metadata: execution.executionMetadata, traceID: execution.traceID,
                 sessionID: execution.sessionID, userID: execution.userID, tags: execution.tags
             ) { () async throws(SimulatedModelError) -> ModelOutput<Void> in
+                try? await Task.sleep(for: latency)
                 if let message = execution.errorMessage { throw SimulatedModelError(message: message) }
                 return ModelOutput(
                     (), content: execution.responseContent,
@@ -183,7 +204,7 @@ struct EmitCommand: AsyncParsableCommand {
             let share = count / processes + (index < count % processes ? 1 : 0)
             var arguments = [
                 "emit", "--count", "\(share)", "--rate", "\(rate / Double(processes))", "--processes", "1",
-                "--track-ratio", "\(trackRatio)", "--flush-timeout", flushTimeout.description, "--json",
+                "--track-ratio", "\(trackRatio)", "--concurrency", "\(concurrency)", "--latency-scale", "\(latencyScale)", "--flush-timeout", flushTimeout.description, "--json",
                 "--stream", "\(stream &* UInt64(processes) &+ UInt64(index))",
                 "--error-ratio", "\(generatorOptions.errorRatio)",
                 "--payload-bytes", "\(generatorOptions.payloadBytes)", "--seed", "\(generatorOptions.seed)",

@@ -28,7 +28,7 @@ struct PipelineTests {
         loadgen.executableURL = try Products.url("execlog-loadgen")
         loadgen.arguments = [
             "emit", "--endpoint", endpoint, "--count", String(count), "--processes", String(processes),
-            "--payload-bytes", "600", "--ids-out", idsFile, "--json",
+            "--payload-bytes", "600", "--ids-out", idsFile, "--json", "--latency-scale", "0",
         ]
         let output = Pipe()
         loadgen.standardOutput = output
