@@ -17,7 +17,9 @@ import ZeroMQ
 /// Executions go into a bounded in-memory queue; one background thread encodes them, sends them
 /// in batches over a ZeroMQ DEALER socket, and keeps each until the writer acknowledges it (after
 /// its commit), resending after `ackTimeout`. A writer that is down or slow never slows the
-/// caller: once `maxQueueBytes` are waiting, new executions are dropped and counted.
+/// caller: once `maxQueueBytes` are waiting, new executions are dropped and counted, or, with a
+/// `spoolDirectory`, written to a disk spool by the background thread and sent from there later
+/// (by this logger, or the next one started on the same folder).
 public final class ExecutionLogger: Sendable {
     /// The configuration in use (out-of-range values brought into range).
     public let configuration: ExecutionLoggerConfiguration
@@ -39,12 +41,25 @@ public final class ExecutionLogger: Sendable {
                 metadata: ["error": "\(error)"])
             wakeup = nil
         }
-        queue = SendQueue(maxBytes: configuration.maxQueueBytes, wakeup: wakeup)
+        var spool: Spool?
+        if let directory = configuration.spoolDirectory {
+            do {
+                spool = try Spool(
+                    directory: directory, maxBytes: configuration.maxSpoolBytes, sync: configuration.spoolSync,
+                    logger: logger)
+            } catch {
+                logger.error(
+                    "execlog: cannot use the spool folder; running without a spool",
+                    metadata: ["spool_directory": "\(directory)", "error": "\(error)"])
+            }
+        }
+        queue = SendQueue(maxBytes: configuration.maxQueueBytes, wakeup: wakeup, spooling: spool != nil && wakeup != nil)
         if let wakeup {
             Sender.start(
                 configuration: configuration, queue: queue, wakeup: wakeup, idPrefix: Self.makeIDPrefix(),
-                logger: logger)
+                spool: spool, logger: logger)
         } else {
+            spool?.close()
             queue.requestStop(deadline: .now)
             _ = queue.finish(.init(), settledBytes: 0, lost: (0, nil))
         }
@@ -56,8 +71,9 @@ public final class ExecutionLogger: Sendable {
     }
 
     /// Queues an execution for the writer. Never blocks, never throws, safe from any thread or task;
-    /// costs a lock and an append (no encoding here). Dropped, and counted in `dropped`, when the
-    /// queue is full or after shutdown.
+    /// costs a lock and an append (no encoding, no file I/O here). Dropped, and counted in
+    /// `dropped`, when the queue is full or after shutdown; with a spool, an execution that does
+    /// not fit in memory is handed to the background thread for the spool instead.
     public func record(_ execution: Execution) {
         if queue.append(execution, bytes: execution.estimatedSize) == .closed,
             !warnedAfterShutdown.exchange(true, ordering: .relaxed)
@@ -74,7 +90,9 @@ public final class ExecutionLogger: Sendable {
     ///
     /// - Returns: true once every execution recorded before the call has been answered by the
     ///   writer (stored, duplicate or rejected); false at the timeout, on cancellation, or if some
-    ///   were dropped at shutdown. Executions dropped because the queue was full never count.
+    ///   were dropped or spooled at shutdown. Executions dropped because the queue (or the spool)
+    ///   was full never count; spooled ones do (the flush waits until they are sent from the spool
+    ///   and acked).
     public func flush(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         guard let target = queue.requestFlush() else { return true }
@@ -111,7 +129,10 @@ public final class ExecutionLogger: Sendable {
 
     /// Stops accepting executions, tries until `timeout` to deliver the rest and get their acks,
     /// then stops the thread and closes the socket. Whatever is still unacknowledged then is
-    /// counted as `dropped` and logged. Idempotent; a later call cannot extend the deadline.
+    /// counted as `dropped` and logged; with a spool, it is written to the spool instead (the
+    /// thread stops delivering about 100 ms before the deadline to do so) and counted in
+    /// `spooled`, and the spool folder is released for the next logger. Idempotent; a later call
+    /// cannot extend the deadline.
     public func shutdown(timeout: Duration) async {
         queue.requestStop(deadline: .now + timeout)
         // The sender honours the deadline itself, and resumes this task when it is done.

@@ -9,7 +9,8 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// The writer's ZeroMQ endpoint: `ipc:///run/execlog/execlog.sock` or `tcp://host:port`.
     public var endpoint: String
     /// Memory bound for events recorded and not yet acknowledged (estimated from their JSON size).
-    /// When reached, new events are dropped and counted, so a stalled writer never stalls the host.
+    /// When reached, new events are dropped and counted (or spooled, with `spoolDirectory`), so a
+    /// stalled writer never stalls the host.
     public var maxQueueBytes: Int
     /// A batch is sent once it holds this many events (at most 10 000, the protocol's limit).
     public var maxBatchEvents: Int
@@ -33,6 +34,17 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// vanished without closing its connections (host crash, network cut).
     public var heartbeatInterval: Duration
     public var heartbeatTimeout: Duration
+    /// A folder for the disk spool, or nil (the default) for none. With a spool, events that do
+    /// not fit in `maxQueueBytes`, and those still unacknowledged at shutdown, are written there
+    /// instead of being dropped, and sent from there once the writer takes them (also by the next
+    /// logger started on the same folder). One logger at a time per folder: a second one logs an
+    /// error and runs without a spool. See ``Spool``'s documentation for the files.
+    public var spoolDirectory: String?
+    /// Bound on the spool's files, in bytes (default 1 GiB). Past it, events are dropped and
+    /// counted in `droppedSpoolFull`.
+    public var maxSpoolBytes: Int
+    /// When the spool's writes are fsynced (default ``SpoolSync/batch``).
+    public var spoolSync: SpoolSync
 
     public static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
 
@@ -47,7 +59,10 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         reconnectInterval: Duration = .milliseconds(100),
         reconnectIntervalMax: Duration = .seconds(2),
         heartbeatInterval: Duration = .seconds(1),
-        heartbeatTimeout: Duration = .seconds(3)
+        heartbeatTimeout: Duration = .seconds(3),
+        spoolDirectory: String? = nil,
+        maxSpoolBytes: Int = 1 << 30,
+        spoolSync: SpoolSync = .batch
     ) {
         self.endpoint = endpoint
         self.maxQueueBytes = maxQueueBytes
@@ -60,6 +75,9 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         self.reconnectIntervalMax = reconnectIntervalMax
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatTimeout = heartbeatTimeout
+        self.spoolDirectory = spoolDirectory
+        self.maxSpoolBytes = maxSpoolBytes
+        self.spoolSync = spoolSync
     }
 
     /// Environment variables read by ``fromEnvironment(_:)``; unset ones keep their default.
@@ -78,6 +96,12 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         public static let ackTimeoutMilliseconds = "EXECLOG_ACK_TIMEOUT_MS"
         /// `EXECLOG_MAX_IN_FLIGHT`: batches sent and not yet acknowledged.
         public static let maxInFlightBatches = "EXECLOG_MAX_IN_FLIGHT"
+        /// `EXECLOG_SPOOL_DIR`: the spool folder (unset or empty: no spool).
+        public static let spoolDirectory = "EXECLOG_SPOOL_DIR"
+        /// `EXECLOG_SPOOL_MAX_BYTES`: bound on the spool's files, in bytes.
+        public static let maxSpoolBytes = "EXECLOG_SPOOL_MAX_BYTES"
+        /// `EXECLOG_SPOOL_SYNC`: `none`, `batch` or `always`.
+        public static let spoolSync = "EXECLOG_SPOOL_SYNC"
     }
 
     /// The defaults, overridden by the `EXECLOG_*` variables of ``EnvironmentKey``.
@@ -120,6 +144,19 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         if let value = try integer(EnvironmentKey.maxInFlightBatches, 1...Int.max) {
             configuration.maxInFlightBatches = value
         }
+        if let directory = environment[EnvironmentKey.spoolDirectory]?.trimmingCharacters(in: .whitespaces),
+            !directory.isEmpty
+        {
+            configuration.spoolDirectory = directory
+        }
+        if let value = try integer(EnvironmentKey.maxSpoolBytes, 1...Int.max) { configuration.maxSpoolBytes = value }
+        if let text = environment[EnvironmentKey.spoolSync]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let sync = SpoolSync(rawValue: text.lowercased()) else {
+                throw ConfigurationError(
+                    "\(EnvironmentKey.spoolSync)=\(text.debugDescription): expected none, batch or always")
+            }
+            configuration.spoolSync = sync
+        }
         return configuration
     }
 
@@ -137,6 +174,10 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         guard batchInterval >= .zero else { throw ConfigurationError("batchInterval must be ≥ 0") }
         guard ackTimeout > .zero else { throw ConfigurationError("ackTimeout must be > 0") }
         guard maxInFlightBatches > 0 else { throw ConfigurationError("maxInFlightBatches must be > 0") }
+        if let spoolDirectory, spoolDirectory.isEmpty {
+            throw ConfigurationError("spoolDirectory must not be empty (nil for no spool)")
+        }
+        guard maxSpoolBytes > 0 else { throw ConfigurationError("maxSpoolBytes must be > 0") }
     }
 
     /// The transports the writer listens on (`inproc://` would need the logger's private context).
@@ -153,8 +194,21 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         copy.batchInterval = max(.zero, batchInterval)
         copy.ackTimeout = max(.milliseconds(1), ackTimeout)
         copy.maxInFlightBatches = max(1, maxInFlightBatches)
+        if spoolDirectory?.isEmpty == true { copy.spoolDirectory = nil }
+        copy.maxSpoolBytes = max(1, maxSpoolBytes)
         return copy
     }
+}
+
+/// When the disk spool's writes are forced to the device with `fsync`.
+public enum SpoolSync: String, Sendable, Hashable, CaseIterable {
+    /// Never: the kernel writes when it likes. Survives a crash of the process, not of the machine.
+    case none
+    /// After each burst of writes (one turn of the sender's loop, and at shutdown): at most the
+    /// last burst is lost if the machine goes down.
+    case batch
+    /// After every event: safest, and slowest by far.
+    case always
 }
 
 /// A configuration value that cannot be used, in one line.

@@ -29,6 +29,9 @@ struct InFlightBatches {
         /// What the send queue charged for it, given back when it is settled.
         var accountedBytes: Int
         var enqueuedAt: Instant
+        /// The spool segment it was taken from, which keeps it until it is settled; nil for an
+        /// event that came straight from `record`.
+        var spoolSegment: UInt64? = nil
     }
 
     enum State: Equatable {
@@ -62,6 +65,10 @@ struct InFlightBatches {
         var rejections: [Ack.Rejection] = []
         /// The ack's counts did not add up to the batch's events (a writer bug); they were adjusted.
         var countMismatch = false
+        /// The spool segment of each settled event taken from the spool.
+        var spoolSegments: [UInt64] = []
+        /// Accounted bytes of those events.
+        var spoolBytes = 0
     }
 
     let limits: Limits
@@ -144,6 +151,19 @@ struct InFlightBatches {
         return expired
     }
 
+    /// The connection to the writer was lost and is back: nothing sent on the old one will be answered.
+    /// Makes every sent batch ready at once, as if its ack were overdue (same id: the writer counts what
+    /// it already committed as duplicates). Returns their ids.
+    @discardableResult
+    mutating func resendAllNow() -> [String] {
+        var ids: [String] = []
+        for index in batches.indices where batches[index].state != .ready {
+            batches[index].state = .ready
+            ids.append(batches[index].id)
+        }
+        return ids
+    }
+
     /// Settles a batch with the writer's ack. Nil for an id not in flight (e.g. the ack of a
     /// resend, after the first ack already settled the batch).
     mutating func acknowledge(_ batchID: String, _ ack: Ack) -> Settlement? {
@@ -157,6 +177,7 @@ struct InFlightBatches {
         settlement.rejected = batch.events.count - settlement.stored - settlement.duplicates
         settlement.rejections = ack.rejected
         settlement.countMismatch = ack.eventCount != batch.events.count
+        Self.noteSpoolOrigins(batch, in: &settlement)
         return settlement
     }
 
@@ -164,12 +185,23 @@ struct InFlightBatches {
     /// would not read it the next time either, so its events are rejected rather than resent.
     mutating func reject(_ batchID: String) -> Settlement? {
         guard let batch = remove(batchID) else { return nil }
-        return Settlement(
+        var settlement = Settlement(
             batchID: batchID,
             events: batch.events.count,
             accountedBytes: batch.events.reduce(0) { $0 + $1.accountedBytes },
             rejected: batch.events.count
         )
+        Self.noteSpoolOrigins(batch, in: &settlement)
+        return settlement
+    }
+
+    private static func noteSpoolOrigins(_ batch: Batch, in settlement: inout Settlement) {
+        for event in batch.events {
+            if let segment = event.spoolSegment {
+                settlement.spoolSegments.append(segment)
+                settlement.spoolBytes += event.accountedBytes
+            }
+        }
     }
 
     /// When something next needs doing without any message arriving: a pending batch's interval
@@ -211,6 +243,17 @@ struct InFlightBatches {
         pendingBytes = 0
         batches = []
         return (events, bytes, lowest)
+    }
+
+    /// Empties everything (shutdown with a spool) and returns the unsettled events.
+    mutating func removeAllEvents() -> [Event] {
+        var events = Array(pending[pendingHead...])
+        for batch in batches { events += batch.events }
+        pending = []
+        pendingHead = 0
+        pendingBytes = 0
+        batches = []
+        return events
     }
 
     // MARK: - Private

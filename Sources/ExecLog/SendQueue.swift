@@ -7,7 +7,10 @@ import ZeroMQ
 /// of executions not yet taken by the sender, the counters, and the requests (flush, stop).
 ///
 /// Recording is a lock, an append and, only when the sender sleeps, one `eventfd` write: no JSON,
-/// no allocation beyond the array's amortised growth, no libzmq.
+/// no allocation beyond the array's amortised growth, no libzmq, no file I/O.
+///
+/// With a spool (`spooling`), an execution that does not fit in `maxBytes` goes to a second list,
+/// `overflow`, bounded by `maxOverflowBytes`; the sender moves it to the disk spool on its next turn.
 final class SendQueue: Sendable {
     struct Entry {
         var sequence: UInt64
@@ -24,6 +27,16 @@ final class SendQueue: Sendable {
         var duplicates = 0
         var rejected = 0
         var droppedAtStop = 0
+        /// Events on disk and not in memory (see `EmitterCounters.spooled`).
+        var spooled = 0
+        /// Events an earlier process left in the spool, taken out to be sent.
+        var replayed = 0
+        /// Lost because the spool was full or failing.
+        var droppedSpoolFull = 0
+        /// This process's spooled events that could not be read back (corrupted on disk).
+        var droppedSpoolCorrupt = 0
+        /// Corrupt regions skipped when reading the spool.
+        var spoolCorrupt = 0
         var batchesSent = 0
         var batchesResent = 0
         var errorReplies = 0
@@ -50,6 +63,9 @@ final class SendQueue: Sendable {
 
     private struct State {
         var entries: [Entry] = []
+        /// Executions past `maxBytes`, on their way to the spool (only with one).
+        var overflow: [Entry] = []
+        var overflowBytes = 0
         var nextSequence: UInt64 = 0
         /// Estimated bytes of every accepted, unsettled event (queue, sender, in flight).
         var bytes = 0
@@ -68,17 +84,30 @@ final class SendQueue: Sendable {
     }
 
     let maxBytes: Int
+    /// Whether the sender has a spool to take what does not fit in `maxBytes`.
+    let spooling: Bool
+    /// Bound of `overflow`: what may wait in memory, past `maxBytes`, for the sender to spool it.
+    let maxOverflowBytes: Int
     private let state = Mutex(State())
     /// Nil only if the eventfd could not be created; then the logger never starts.
     private let wakeup: WakeupSignal?
 
-    init(maxBytes: Int, wakeup: WakeupSignal?) {
+    init(maxBytes: Int, wakeup: WakeupSignal?, spooling: Bool = false) {
         self.maxBytes = maxBytes
         self.wakeup = wakeup
+        self.spooling = spooling
+        self.maxOverflowBytes = max(maxBytes, 8 << 20)
     }
 
     enum AppendResult {
-        case queued, full, closed
+        /// In memory, to be sent.
+        case queued
+        /// Past the memory bound, in the overflow list: the sender will spool it.
+        case overflow
+        /// Dropped: past the memory bound (and the overflow bound, with a spool).
+        case full
+        /// Dropped: the logger is shut down.
+        case closed
     }
 
     // MARK: - Recording threads
@@ -91,16 +120,23 @@ final class SendQueue: Sendable {
                 state.droppedClosed += 1
                 return (.closed, false)
             }
-            if state.bytes + bytes > maxBytes {
+            let result: AppendResult
+            if state.bytes + bytes <= maxBytes {
+                state.bytes += bytes
+                state.entries.append(Entry(sequence: state.nextSequence, execution: execution, bytes: bytes))
+                result = .queued
+            } else if spooling, state.overflowBytes + bytes <= maxOverflowBytes {
+                state.overflowBytes += bytes
+                state.overflow.append(Entry(sequence: state.nextSequence, execution: execution, bytes: bytes))
+                result = .overflow
+            } else {
                 state.droppedFull += 1
                 return (.full, false)
             }
-            state.bytes += bytes
-            state.entries.append(Entry(sequence: state.nextSequence, execution: execution, bytes: bytes))
             state.nextSequence += 1
             let wake = state.senderWaiting
             state.senderWaiting = false
-            return (.queued, wake)
+            return (result, wake)
         }
         // Outside the lock: a write(2) the sender may be waiting on.
         if wake { wakeup?.signal() }
@@ -125,7 +161,8 @@ final class SendQueue: Sendable {
     func flushState(through target: UInt64) -> FlushState {
         state.withLock { state in
             if let lost = state.lowestLost, lost <= target { return .lost }
-            let lowest = [state.entries.first?.sequence, state.sender.lowestSequence].compactMap { $0 }.min()
+            let lowest = [state.entries.first?.sequence, state.overflow.first?.sequence, state.sender.lowestSequence]
+                .compactMap { $0 }.min()
             if lowest.map({ $0 > target }) ?? true { return .settled }
             return state.finished ? .lost : .pending
         }
@@ -147,17 +184,22 @@ final class SendQueue: Sendable {
         state.withLock { state in
             var counters = EmitterCounters()
             counters.recorded = state.recorded
-            counters.queued = state.entries.count + state.sender.queued
+            counters.queued = state.entries.count + state.overflow.count + state.sender.queued
             counters.inFlight = state.sender.inFlight
             counters.acked = state.sender.acked
             counters.stored = state.sender.stored
             counters.duplicates = state.sender.duplicates
             counters.rejected = state.sender.rejected
             counters.dropped = state.droppedFull + state.droppedClosed + state.sender.droppedAtStop
+                + state.sender.droppedSpoolFull + state.sender.droppedSpoolCorrupt
+            counters.spooled = state.sender.spooled
+            counters.replayed = state.sender.replayed
+            counters.droppedSpoolFull = state.sender.droppedSpoolFull
+            counters.spoolCorrupt = state.sender.spoolCorrupt
             counters.batchesSent = state.sender.batchesSent
             counters.batchesResent = state.sender.batchesResent
             counters.errorReplies = state.sender.errorReplies
-            counters.bufferedBytes = state.bytes
+            counters.bufferedBytes = state.bytes + state.overflowBytes
             return counters
         }
     }
@@ -193,15 +235,27 @@ final class SendQueue: Sendable {
 
     // MARK: - Sender thread
 
-    /// Moves the queued executions into `buffer` (which should be empty; its capacity is
-    /// swapped in so neither side reallocates in the steady state), with the requests pending.
+    /// ``take(into:overflow:)`` for a queue without spooling (its overflow is always empty).
     func take(into buffer: inout [Entry]) -> Intake {
+        var overflow: [Entry] = []
+        let intake = take(into: &buffer, overflow: &overflow)
+        assert(overflow.isEmpty, "take(into:) on a spooling queue")
+        return intake
+    }
+
+    /// Moves the queued executions into `buffer`, and those past the memory bound into `overflow`
+    /// (both should be empty; their capacity is swapped in so neither side reallocates in the
+    /// steady state), with the requests pending. Overflow bytes are released at once: the sender
+    /// writes those executions to the spool before it does anything else.
+    func take(into buffer: inout [Entry], overflow: inout [Entry]) -> Intake {
         state.withLock { state in
             swap(&state.entries, &buffer)
+            swap(&state.overflow, &overflow)
+            state.overflowBytes = 0
             state.senderWaiting = false
             // Keep the counters exact until the sender publishes: these are its events now.
-            state.sender.queued += buffer.count
-            if let first = buffer.first?.sequence {
+            state.sender.queued += buffer.count + overflow.count
+            if let first = [buffer.first?.sequence, overflow.first?.sequence].compactMap({ $0 }).min() {
                 state.sender.lowestSequence = min(state.sender.lowestSequence ?? first, first)
             }
             return Intake(
@@ -213,10 +267,20 @@ final class SendQueue: Sendable {
     /// Otherwise the next `append`, flush or stop will signal the wakeup.
     func prepareToWait(knownFlushThrough: UInt64?, knownStop: ContinuousClock.Instant?) -> Bool {
         state.withLock { state in
-            guard state.entries.isEmpty, state.flushThrough == knownFlushThrough,
+            guard state.entries.isEmpty, state.overflow.isEmpty, state.flushThrough == knownFlushThrough,
                 state.stopDeadline == knownStop
             else { return false }
             state.senderWaiting = true
+            return true
+        }
+    }
+
+    /// Charges `bytes` (an event the sender takes from the spool) to the memory bound, if they
+    /// fit, or if nothing at all is held (so an event larger than the bound still goes, alone).
+    func reserve(_ bytes: Int) -> Bool {
+        state.withLock { state in
+            guard state.bytes == 0 || state.bytes + bytes <= maxBytes else { return false }
+            state.bytes += bytes
             return true
         }
     }
@@ -236,14 +300,18 @@ final class SendQueue: Sendable {
             state.closed = true
             state.finished = true
             state.sender = snapshot
-            let leftover = state.entries
+            // Overflow entries are charged to `overflowBytes`, not `bytes`.
+            let leftoverBytes = state.entries.reduce(0) { $0 + $1.bytes }
+            let leftover = state.entries + state.overflow
             state.entries = []
+            state.overflow = []
+            state.overflowBytes = 0
             state.sender.droppedAtStop += lost.events + leftover.count
             state.sender.queued = 0
             state.sender.inFlight = 0
             state.sender.lowestSequence = nil
-            state.bytes -= settledBytes + leftover.reduce(0) { $0 + $1.bytes }
-            let lowestLost = [lost.lowestSequence, leftover.first?.sequence].compactMap { $0 }.min()
+            state.bytes -= settledBytes + leftoverBytes
+            let lowestLost = [lost.lowestSequence, leftover.map(\.sequence).min()].compactMap { $0 }.min()
             if let lowestLost { state.lowestLost = min(state.lowestLost ?? lowestLost, lowestLost) }
             let waiters = state.waiters
             state.waiters = []

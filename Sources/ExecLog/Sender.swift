@@ -10,6 +10,11 @@ import ZeroMQ
 /// Each turn of its loop: take what was recorded, encode it, read the writer's replies, resend
 /// batches whose ack is overdue, send the batches that are due, publish counters, then sleep in
 /// `zmq_poll` until a reply, a wakeup from `record`/`flush`/`shutdown`, or the next deadline.
+///
+/// With a spool it also does all the spool's I/O: it writes the executions `record` put in the
+/// overflow (past the memory bound), takes spooled events back while memory allows and the socket
+/// is not refusing sends (so after a reconnection, and at startup for what an earlier process
+/// left), tells the spool which of them were acked, and at shutdown spools what is unacked.
 final class Sender {
     typealias Instant = ContinuousClock.Instant
 
@@ -22,6 +27,17 @@ final class Sender {
     /// Accounted bytes settled since the last publish, handed back to the queue's bound.
     private var settledBytes = 0
     private var intake: [SendQueue.Entry] = []
+    private var overflowIntake: [SendQueue.Entry] = []
+    /// Nil without a spool (none configured, or its folder could not be used).
+    private let spool: Spool?
+    /// Highest record sequence taken so far: events taken from the spool get it, which keeps
+    /// `InFlightBatches`' sequences in order (and only makes `flush` wait for them too).
+    private var lastSequenceSeen: UInt64 = 0
+    /// Accounted bytes of events taken from the spool and not yet settled.
+    private var replayBytesInMemory = 0
+    private var reportedLostOwnRecords = 0
+    private var reportedSpoolDrops = 0
+    private var spoolWarning = RateLimit(every: .seconds(10))
     /// The socket refused the last batch (no writer connected, or its pipe is full): wait until
     /// it is writable rather than retrying in a loop.
     private var blockedOnSend = false
@@ -37,11 +53,15 @@ final class Sender {
         queue: SendQueue,
         wakeup: WakeupSignal,
         idPrefix: String,
+        spool: Spool?,
         logger: Logger
     ) {
         let thread = Thread {
-            Sender(configuration: configuration, queue: queue, wakeup: wakeup, idPrefix: idPrefix, logger: logger)
-                .run()
+            Sender(
+                configuration: configuration, queue: queue, wakeup: wakeup, idPrefix: idPrefix, spool: spool,
+                logger: logger
+            )
+            .run()
         }
         thread.name = "execlog-sender"
         thread.start()
@@ -52,8 +72,10 @@ final class Sender {
         queue: SendQueue,
         wakeup: WakeupSignal,
         idPrefix: String,
+        spool: Spool?,
         logger: Logger
     ) {
+        self.spool = spool
         self.configuration = configuration
         self.queue = queue
         self.wakeup = wakeup
@@ -81,18 +103,24 @@ final class Sender {
             finish()
             return
         }
+        // Without the monitor, batches lost with a connection are resent after ackTimeout only.
+        let connection = try? ConnectionMonitor(socket: socket)
         var items = [PollItem(socket), PollItem(wakeup)]
+        if let connection { items.append(connection.pollItem) }
         while true {
-            let request = queue.take(into: &intake)
+            let request = queue.take(into: &intake, overflow: &overflowIntake)
             if !intake.isEmpty { encodeIntake() }
+            if !overflowIntake.isEmpty { spoolOverflow() }
             warnAboutDrops(request.droppedFull)
             // Shutting down: send everything now, full batches or not.
             let flushThrough = request.stopDeadline != nil ? UInt64.max : request.flushThrough
             do {
                 try receiveReplies(socket)
                 let now = ContinuousClock.now
+                if let connection, connection.reconnected() { resendAfterReconnect() }
                 resendOverdue(now: now)
-                if let stop = request.stopDeadline, batches.isEmpty || now >= stop { break }
+                if let stop = request.stopDeadline, batches.isEmpty || now >= stop - spoolMargin { break }
+                if request.stopDeadline == nil, !blockedOnSend { replayFromSpool(now: now) }
                 try sendDue(socket, now: now, flushThrough: flushThrough)
                 publish()
                 try sleep(&items, request: request, flushThrough: flushThrough)
@@ -107,6 +135,7 @@ final class Sender {
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
+        connection?.stop()
         socket.close()
         finish()
     }
@@ -145,6 +174,7 @@ final class Sender {
 
     private func encodeIntake() {
         let now = ContinuousClock.now
+        lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
         for entry in intake {
             batches.enqueue(
                 .init(
@@ -206,11 +236,25 @@ final class Sender {
     }
 
     private func settle(_ settlement: InFlightBatches.Settlement) {
+        if let spool {
+            for segment in settlement.spoolSegments { spool.settle(segment: segment) }
+            replayBytesInMemory -= settlement.spoolBytes
+        }
         snapshot.acked += settlement.events
         snapshot.stored += settlement.stored
         snapshot.duplicates += settlement.duplicates
         snapshot.rejected += settlement.rejected
         settledBytes += settlement.accountedBytes
+    }
+
+    /// A new connection to the writer: what was in flight on the old one may be lost, so resend it now
+    /// rather than after ackTimeout (the writer counts what it had already committed as duplicates).
+    private func resendAfterReconnect() {
+        let ids = batches.resendAllNow()
+        guard !ids.isEmpty else { return }
+        logger.info(
+            "execlog: reconnected to the writer; resending unacknowledged batches now",
+            metadata: ["endpoint": "\(configuration.endpoint)", "batches": "\(ids.count)"])
     }
 
     private func resendOverdue(now: Instant) {
@@ -241,7 +285,7 @@ final class Sender {
     private func publish() {
         snapshot.queued = batches.queuedEvents
         snapshot.inFlight = batches.inFlightEvents
-        snapshot.lowestSequence = batches.lowestSequence
+        snapshot.lowestSequence = [batches.lowestSequence, spool?.lowestOwnSequence].compactMap { $0 }.min()
         queue.publish(snapshot, settledBytes: settledBytes)
         settledBytes = 0
     }
@@ -253,7 +297,7 @@ final class Sender {
         // with a slow recheck in case writability is missed.
         var deadline = batches.nextDeadline(flushThrough: flushThrough, includingPending: !blockedOnSend)
         if blockedOnSend { deadline = min(deadline ?? now + .milliseconds(250), now + .milliseconds(250)) }
-        if let stop = request.stopDeadline { deadline = min(deadline ?? stop, stop) }
+        if let stop = request.stopDeadline.map({ $0 - spoolMargin }) { deadline = min(deadline ?? stop, stop) }
         // Wake at least once a second to report drops even when there is nothing else to do.
         let timeout = min(deadline.map { Self.millisecondsRoundedUp(now.duration(to: $0)) } ?? 1000, 1000)
         guard timeout > 0,
@@ -275,9 +319,13 @@ final class Sender {
         reportedDroppedFull = droppedFull
     }
 
-    /// Drops whatever is still unacknowledged (a disk spool will keep it, later) and wakes the
-    /// tasks waiting for the shutdown.
+    /// Drops whatever is still unacknowledged (or spools it) and wakes the tasks waiting for the
+    /// shutdown.
     private func finish() {
+        if let spool {
+            finish(spoolingTo: spool)
+            return
+        }
         let lost = batches.removeAll()
         settledBytes += lost.accountedBytes
         snapshot.queued = 0
@@ -294,6 +342,144 @@ final class Sender {
         if droppedFull > reportedDroppedFull {
             logger.warning(
                 "execlog: executions were dropped because the queue was full",
+                metadata: ["dropped_total": "\(droppedFull)", "max_queue_bytes": "\(configuration.maxQueueBytes)"])
+        }
+    }
+
+    // MARK: - Spool
+
+    /// With a spool, the loop stops trying to deliver this long before the stop deadline, to
+    /// write what is unacked to the spool by the deadline: 100 ms, plus 1 ms per 1 000 events.
+    private var spoolMargin: Duration {
+        guard spool != nil else { return .zero }
+        return .milliseconds(100 + (batches.queuedEvents + batches.inFlightEvents) / 1_000)
+    }
+
+    /// Writes the overflow (executions past the memory bound) to the spool.
+    private func spoolOverflow() {
+        lastSequenceSeen = max(lastSequenceSeen, overflowIntake.last?.sequence ?? 0)
+        for entry in overflowIntake {
+            spoolOwn(Array(entry.execution.jsonData()), sequence: entry.sequence)
+        }
+        overflowIntake.removeAll(keepingCapacity: true)
+        spool?.endOfBurst()
+        warnAboutSpoolDrops()
+    }
+
+    /// Spools one of this process's events; false (counted, dropped) when the spool refuses it.
+    @discardableResult
+    private func spoolOwn(_ json: [UInt8], sequence: UInt64) -> Bool {
+        guard let spool else {
+            snapshot.droppedSpoolFull += 1
+            return false
+        }
+        switch spool.append(json, sequence: sequence) {
+        case .spooled:
+            snapshot.spooled += 1
+            return true
+        case .full:
+            snapshot.droppedSpoolFull += 1
+            return false
+        case .failed(let error):
+            snapshot.droppedSpoolFull += 1
+            if spoolWarning.allows() {
+                logger.error("execlog: cannot write to the spool; executions dropped", metadata: ["error": "\(error)"])
+            }
+            return false
+        }
+    }
+
+    /// Takes spooled events back into memory while the bound allows (and at most half of it for
+    /// them, so new records keep room), to be sent like any other.
+    private func replayFromSpool(now: Instant) {
+        guard let spool, spool.hasUnread else { return }
+        let budget = max(1, configuration.maxQueueBytes / 2)
+        let records = spool.take { bytes in
+            if replayBytesInMemory > 0, replayBytesInMemory + bytes > budget { return false }
+            guard queue.reserve(bytes) else { return false }
+            replayBytesInMemory += bytes
+            return true
+        }
+        for record in records {
+            if record.isFromEarlierProcess { snapshot.replayed += 1 } else { snapshot.spooled -= 1 }
+            batches.enqueue(
+                .init(
+                    sequence: lastSequenceSeen, json: record.json, accountedBytes: record.json.count,
+                    enqueuedAt: now, spoolSegment: record.segment))
+        }
+        noteSpoolLosses()
+    }
+
+    /// Own spooled events found corrupt when read back: no longer spooled, lost.
+    private func noteSpoolLosses() {
+        guard let spool else { return }
+        snapshot.spoolCorrupt = spool.corruptRegions
+        let lost = spool.lostOwnRecords - reportedLostOwnRecords
+        guard lost > 0 else { return }
+        reportedLostOwnRecords = spool.lostOwnRecords
+        snapshot.spooled -= lost
+        snapshot.droppedSpoolCorrupt += lost
+    }
+
+    private func warnAboutSpoolDrops() {
+        guard snapshot.droppedSpoolFull > reportedSpoolDrops, spoolWarning.allows() else { return }
+        logger.warning(
+            "execlog: spool full, executions dropped",
+            metadata: [
+                "dropped": "\(snapshot.droppedSpoolFull - reportedSpoolDrops)",
+                "dropped_total": "\(snapshot.droppedSpoolFull)",
+                "max_spool_bytes": "\(configuration.maxSpoolBytes)",
+            ])
+        reportedSpoolDrops = snapshot.droppedSpoolFull
+    }
+
+    /// Shutdown with a spool: what is unacked goes to the spool instead of being dropped; events
+    /// that came from the spool are still in their segment, and stay there.
+    private func finish(spoolingTo spool: Spool) {
+        // Normally nothing: the queue closed before the loop's last take.
+        _ = queue.take(into: &intake, overflow: &overflowIntake)
+        if !intake.isEmpty { encodeIntake() }
+        if !overflowIntake.isEmpty { spoolOverflow() }
+        var spooledNow = 0
+        var lowestLost: UInt64?
+        for event in batches.removeAllEvents() {
+            settledBytes += event.accountedBytes
+            if event.spoolSegment != nil {
+                snapshot.spooled += 1
+            } else if spoolOwn(event.json, sequence: event.sequence) {
+                spooledNow += 1
+            } else {
+                lowestLost = min(lowestLost ?? event.sequence, event.sequence)
+            }
+        }
+        spool.endOfBurst()
+        noteSpoolLosses()
+        // A flush covering a spooled event can no longer succeed in this process.
+        let lowest = [lowestLost, spool.lowestOwnSequence].compactMap { $0 }.min()
+        spool.close()
+        snapshot.queued = 0
+        snapshot.inFlight = 0
+        snapshot.lowestSequence = nil
+        let (_, droppedFull) = queue.finish(snapshot, settledBytes: settledBytes, lost: (0, lowest))
+        settledBytes = 0
+        if spooledNow > 0 {
+            logger.notice(
+                "execlog: shut down with executions the writer did not acknowledge; spooled",
+                metadata: [
+                    "spooled": "\(spooledNow)", "spool_directory": "\(spool.directory)",
+                    "endpoint": "\(configuration.endpoint)",
+                ])
+        }
+        if snapshot.droppedSpoolFull > reportedSpoolDrops {
+            logger.warning(
+                "execlog: executions were dropped because the spool was full",
+                metadata: [
+                    "dropped_total": "\(snapshot.droppedSpoolFull)", "max_spool_bytes": "\(configuration.maxSpoolBytes)",
+                ])
+        }
+        if droppedFull > reportedDroppedFull {
+            logger.warning(
+                "execlog: executions were dropped because the queue and its overflow were full",
                 metadata: ["dropped_total": "\(droppedFull)", "max_queue_bytes": "\(configuration.maxQueueBytes)"])
         }
     }

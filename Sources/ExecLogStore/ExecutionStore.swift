@@ -16,6 +16,26 @@ public final class ExecutionStore: Sendable {
         case create
     }
 
+    /// SQLite's `synchronous` level on the connections execlog opens for writing (docs/STORE.md).
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// In WAL mode: no fsync per commit. A process crash loses nothing committed; a power loss or
+        /// kernel crash may lose the last commits, acked ones included. Never corrupts the file.
+        case normal
+        /// An fsync of the WAL at every commit: a commit that returned survives a power loss.
+        case full
+
+        var sql: String { rawValue.uppercased() }
+
+        /// From the value `PRAGMA synchronous` returns (1 NORMAL, 2 FULL).
+        init?(level: Int) {
+            switch level {
+            case 1: self = .normal
+            case 2: self = .full
+            default: return nil
+            }
+        }
+    }
+
     public let path: String
     public let mode: Mode
     let database: any DatabaseWriter
@@ -24,7 +44,7 @@ public final class ExecutionStore: Sendable {
     public static let busyTimeout: TimeInterval = 5
 
     @available(*, noasync, message: "blocks on SQLite: open the store from a thread of your own")
-    public init(path: String, mode: Mode) throws(StoreError) {
+    public init(path: String, mode: Mode, synchronous: Synchronous = .normal) throws(StoreError) {
         self.path = path
         self.mode = mode
         let exists = FileManager.default.fileExists(atPath: path)
@@ -47,11 +67,17 @@ public final class ExecutionStore: Sendable {
                     }
                 }
                 // Passed to the WAL: readers never block the writer. NORMAL is durable across a process crash;
-                // a power loss may lose the last commits, never corrupt the file (docs/STORE.md).
+                // a power loss may lose the last commits, never corrupt the file. FULL: an fsync per commit,
+                // and a commit that returned survives a power loss (docs/STORE.md).
+                let synchronousSQL = synchronous.sql
                 configuration.prepareDatabase { db in
-                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    try db.execute(sql: "PRAGMA synchronous = \(synchronousSQL)")
                 }
-                database = try DatabasePool(path: path, configuration: configuration)
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                // GRDB sets NORMAL on the writer connection when it enables WAL, after prepareDatabase: set
+                // the level again on that connection, the pool's only writer for its whole life.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronousSQL)") }
+                database = pool
                 try StoreSchema.migrator.migrate(database)
             }
         } catch {

@@ -24,6 +24,12 @@ public struct WriterStatus: Sendable, Equatable, Codable {
     public var store: String = ""
     public var endpoints: [String] = []
     public var version: String = ""
+    /// Size of the store's `-wal` file in bytes, as of the last commit or checkpoint.
+    public var walBytes: Int = 0
+    /// WAL checkpoints the writer ran that were not blocked (busy).
+    public var checkpoints: Int = 0
+    /// SQLite's `synchronous` level on the writer's connection: `normal` or `full` (docs/STORE.md).
+    public var synchronous: String = ""
 
     public init() {}
 
@@ -35,6 +41,34 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         case uptimeSeconds = "uptime_seconds"
         case startedAt = "started_at"
         case store, endpoints, version
+        case walBytes = "wal_bytes"
+        case checkpoints, synchronous
+    }
+
+    /// Keys missing from the JSON keep their defaults, so that a newer `execlog` reads an older writer's status.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        received = try value(.received, received)
+        stored = try value(.stored, stored)
+        duplicates = try value(.duplicates, duplicates)
+        rejected = try value(.rejected, rejected)
+        batches = try value(.batches, batches)
+        malformed = try value(.malformed, malformed)
+        commits = try value(.commits, commits)
+        queueDepth = try value(.queueDepth, queueDepth)
+        lastCommitMs = try value(.lastCommitMs, lastCommitMs)
+        commitFailures = try value(.commitFailures, commitFailures)
+        uptimeSeconds = try value(.uptimeSeconds, uptimeSeconds)
+        startedAt = try value(.startedAt, startedAt)
+        store = try value(.store, store)
+        endpoints = try value(.endpoints, endpoints)
+        version = try value(.version, version)
+        walBytes = try value(.walBytes, walBytes)
+        checkpoints = try value(.checkpoints, checkpoints)
+        synchronous = try value(.synchronous, synchronous)
     }
 
     public var json: [UInt8] {

@@ -35,10 +35,15 @@ final class CommitLoop: Sendable {
     /// Runs until the queue is stopped and drained.
     func run() {
         var nextRetention = Date()
+        var checkpoints = CheckpointSchedule()
         while let group = queue.nextGroup(idle: 1) {
             if !group.isEmpty {
                 commit(group)
                 queue.finished(group)
+                checkpoints.committed()
+                checkpointIfDue(&checkpoints, idle: false)
+            } else {
+                checkpointIfDue(&checkpoints, idle: true)
             }
             if let retention = configuration.retention, Date() >= nextRetention {
                 nextRetention = pruneChunk(retention) ? Date() : Date().addingTimeInterval(60)
@@ -92,6 +97,60 @@ final class CommitLoop: Sendable {
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 5)
             }
+        }
+    }
+
+    /// When the WAL's checkpoints are due. SQLite's automatic checkpoint (PASSIVE, at commit) cannot reset
+    /// the WAL while a reader (a long `execlog` query) still uses it, so the file could grow without bound;
+    /// a TRUNCATE checkpoint, tried again until no reader is in the way, brings it back to zero.
+    struct CheckpointSchedule {
+        /// Commits since the last TRUNCATE checkpoint that completed.
+        var commitsSinceTruncate = 0
+        /// A commit happened since the last checkpoint of any kind.
+        var dirty = false
+        /// A busy TRUNCATE is not tried again before this.
+        var nextTruncateAttempt = ContinuousClock.now
+
+        mutating func committed() {
+            commitsSinceTruncate += 1
+            dirty = true
+        }
+    }
+
+    /// Idle with commits behind it: a PASSIVE checkpoint (never waits). After `checkpointCommits` commits,
+    /// or once the WAL is over `checkpointWALBytes`: a TRUNCATE, retried at most once a second while busy.
+    private func checkpointIfDue(_ schedule: inout CheckpointSchedule, idle: Bool) {
+        let walBytes = store.walFileBytes
+        counters.update { $0.walBytes = walBytes }
+        let truncateDue = schedule.commitsSinceTruncate >= configuration.checkpointCommits
+            || (walBytes > configuration.checkpointWALBytes)
+        let mode: ExecutionStore.CheckpointMode
+        if truncateDue, ContinuousClock.now >= schedule.nextTruncateAttempt {
+            mode = .truncate
+        } else if idle, schedule.dirty {
+            mode = .passive
+        } else {
+            return
+        }
+        var completed = false
+        do {
+            let result = try store.checkpoint(mode)
+            schedule.dirty = false
+            if result.busy {
+                schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
+                logger.debug("checkpoint busy; will retry", metadata: ["mode": "\(mode)", "wal_bytes": "\(walBytes)"])
+            } else {
+                if mode == .truncate { schedule.commitsSinceTruncate = 0 }
+                completed = true
+            }
+        } catch {
+            schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
+            logger.warning("checkpoint failed; will retry", metadata: ["mode": "\(mode)", "error": "\(error)"])
+        }
+        let after = store.walFileBytes
+        counters.update { status in
+            status.walBytes = after
+            if completed { status.checkpoints += 1 }
         }
     }
 

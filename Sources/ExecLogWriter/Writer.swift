@@ -56,7 +56,12 @@ public final class Writer: Sendable {
         let lock = try StoreLock(storePath: configuration.storePath)
         let store: ExecutionStore
         do {
-            store = try ExecutionStore(path: configuration.storePath, mode: .create)
+            store = try ExecutionStore(path: configuration.storePath, mode: .create, synchronous: configuration.synchronous)
+            let synchronous = try store.synchronousInEffect()
+            counters.update { status in
+                status.synchronous = synchronous?.rawValue ?? "unknown"
+                status.walBytes = store.walFileBytes
+            }
         } catch {
             throw WriterError("\(error)")
         }

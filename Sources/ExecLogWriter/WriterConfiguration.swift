@@ -1,3 +1,4 @@
+import ExecLogStore
 import Foundation
 
 /// How `execlogd` runs. Every field is a flag, an environment variable and a config-file key (docs/DAEMON.md).
@@ -17,6 +18,13 @@ public struct WriterConfiguration: Sendable {
     public var retention: Duration?
     /// The largest message accepted (ZMQ_MAXMSGSIZE): a bigger one drops the sender's connection.
     public var maxMessageBytes: Int = 64 << 20
+    /// SQLite's `synchronous` on the writer's connection: `.normal` (an acked commit may be lost to a power
+    /// loss) or `.full` (an fsync per commit; an acked commit survives a power loss). docs/STORE.md.
+    public var synchronous: ExecutionStore.Synchronous = .normal
+    /// A TRUNCATE checkpoint is tried after this many commits since the last completed one…
+    public var checkpointCommits: Int = 1_000
+    /// …or as soon as the `-wal` file is larger than this. A busy one is tried again later.
+    public var checkpointWALBytes: Int = 64 << 20
 
     public init(endpoints: [String], storePath: String) {
         self.endpoints = endpoints

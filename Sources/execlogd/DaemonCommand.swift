@@ -17,7 +17,7 @@ struct DaemonCommand: ParsableCommand {
 
             Environment: EXECLOGD_LISTEN (comma-separated), EXECLOGD_DB, EXECLOGD_COMMIT_EVENTS,
             EXECLOGD_COMMIT_INTERVAL, EXECLOGD_MAX_PENDING_EVENTS, EXECLOGD_RETENTION,
-            EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG.
+            EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_SYNCHRONOUS, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG.
             """
     )
 
@@ -44,6 +44,9 @@ struct DaemonCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection. Default: 67108864.", valueName: "bytes"))
     var maxMessageBytes: Int?
+
+    @Option(help: ArgumentHelp("SQLite synchronous: normal (a power loss may lose the last acked commits) or full (an fsync per commit; acked commits survive a power loss). Default: normal.", valueName: "level"))
+    var synchronous: String?
 
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: info.", valueName: "level"))
     var logLevel: String?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExecLogCLI
+import ExecLogStore
 import ExecLogWriter
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ struct Settings {
         let file = try ConfigFile(path: command.config ?? environment["EXECLOGD_CONFIG"])
         let known: Set = [
             "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention", "max-message-bytes",
-            "log-level",
+            "log-level", "synchronous",
         ]
         if let unknown = file.values.keys.sorted().first(where: { !known.contains($0) }) {
             throw ValidationError("config file: unknown setting \(unknown.debugDescription); known: \(known.sorted().joined(separator: ", "))")
@@ -54,6 +55,12 @@ struct Settings {
         configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 10_000)
         configuration.retention = try duration(command.retention, "retention")
         configuration.maxMessageBytes = try integer(command.maxMessageBytes, "max-message-bytes", default: 64 << 20)
+        let synchronous = value(command.synchronous, "synchronous") ?? "normal"
+        guard let parsedSynchronous = ExecutionStore.Synchronous(rawValue: synchronous.lowercased()) else {
+            throw ValidationError(
+                "synchronous: \(synchronous.debugDescription) is not one of \(ExecutionStore.Synchronous.allCases.map(\.rawValue))")
+        }
+        configuration.synchronous = parsedSynchronous
         let level = value(command.logLevel, "log-level") ?? "info"
         guard let parsed = Logger.Level(rawValue: level) else {
             throw ValidationError("log-level: \(level.debugDescription) is not one of \(Logger.Level.allCases.map(\.rawValue))")

@@ -1,0 +1,127 @@
+import ExecLogModel
+import ExecLogSimulation
+import ExecLogStore
+import ExecLogWire
+import ExecLogWriter
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `synchronous` and the WAL checkpoints: the daemon's settings and what its status reports.
+@Suite(.timeLimit(.minutes(1)))
+struct DurabilityTests {
+    static func events(_ count: Int, seed: UInt64) -> [[UInt8]] {
+        var generator = ExecutionGenerator(seed: seed)
+        return (0..<count).map { _ in generator.next().eventBytes }
+    }
+
+    @Test func synchronousIsNormalByDefault() throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder)
+        let status = try daemon.waitUntilReady()
+        #expect(status.synchronous == "normal")
+    }
+
+    @Test func synchronousFullIsAppliedToTheWritersConnection() throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder, extraArguments: ["--synchronous", "full"])
+        let status = try daemon.waitUntilReady()
+        // Read back from the connection (PRAGMA synchronous), not echoed from the flag.
+        #expect(status.synchronous == "full")
+        let client = try RawClient(endpoint: daemon.ipcEndpoint)
+        #expect(try client.sendBatch("s1", Self.events(50, seed: 3))?.stored == 50)
+    }
+
+    @Test func synchronousComesFromTheEnvironmentToo() throws {
+        let folder = try TemporaryFolder()
+        let socket = "ipc://" + folder.path("env.sock")
+        let process = Process()
+        process.executableURL = try Products.url("execlogd")
+        process.arguments = ["--listen", socket, "--db", folder.path("env.db")]
+        var environment = ProcessInfo.processInfo.environment
+        environment["EXECLOGD_SYNCHRONOUS"] = "FULL"
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        var status: WriterStatus?
+        let deadline = Date().addingTimeInterval(15)
+        while status == nil, Date() < deadline, process.isRunning {
+            status = try? RawClient(endpoint: socket).status(timeout: 0.3)
+        }
+        #expect(try #require(status).synchronous == "full")
+    }
+
+    @Test func anInvalidSynchronousIsAClearErrorAtStart() throws {
+        let folder = try TemporaryFolder()
+        let process = Process()
+        process.executableURL = try Products.url("execlogd")
+        process.arguments = ["--listen", "ipc://" + folder.path("x.sock"), "--db", folder.path("x.db"), "--synchronous", "off"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        #expect(output.contains(#"synchronous: "off" is not one of ["normal", "full"]"#), "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("x.db")), "nothing is created before the settings are checked")
+    }
+
+    @Test func anIdleWriterCheckpointsAndReportsItsWAL() throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder)
+        try daemon.waitUntilReady()
+        let client = try RawClient(endpoint: daemon.ipcEndpoint)
+        #expect(try client.sendBatch("c1", Self.events(200, seed: 4))?.stored == 200)
+        #expect(try client.status()?.walBytes ?? 0 > 0)
+        // After a second without work, a PASSIVE checkpoint.
+        var status = try #require(try client.status())
+        let deadline = Date().addingTimeInterval(10)
+        while status.checkpoints == 0, Date() < deadline {
+            usleep(100_000)
+            status = try #require(try client.status())
+        }
+        #expect(status.checkpoints >= 1)
+        #expect(try ExecutionStore(path: daemon.storePath, mode: .readOnly).count() == 200)
+    }
+
+    @Test func aTruncateCheckpointEveryFewCommitsEmptiesTheWAL() throws {
+        let folder = try TemporaryFolder()
+        var configuration = WriterConfiguration(endpoints: ["ipc://" + folder.path("t.sock")], storePath: folder.path("t.db"))
+        configuration.checkpointCommits = 3
+        let writer = try Writer(configuration: configuration)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            try? writer.run()
+            finished.signal()
+        }
+        thread.start()
+        defer {
+            writer.stop()
+            finished.wait()
+        }
+        let client = try RawClient(endpoint: configuration.endpoints[0])
+        for number in 0..<3 {
+            #expect(try client.sendBatch("t\(number)", Self.events(300, seed: UInt64(10 + number)))?.stored == 300)
+        }
+        // The third commit made a TRUNCATE due; it runs right after that commit.
+        var status = try #require(try client.status())
+        let deadline = Date().addingTimeInterval(5)
+        while status.walBytes != 0, Date() < deadline {
+            usleep(50_000)
+            status = try #require(try client.status())
+        }
+        #expect(status.checkpoints >= 1)
+        #expect(status.walBytes == 0)
+        let walPath = configuration.storePath + "-wal"
+        let size = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(size == 0)
+        #expect(status.synchronous == "normal")
+    }
+}
