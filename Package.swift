@@ -86,18 +86,26 @@ let package = Package(
             ]
         ),
 
+        // Temp folders and the built executables, shared by the test targets.
+        .target(name: "ExecLogTestSupport", path: "Tests/ExecLogTestSupport"),
         .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "ExecLogWireTests", dependencies: ["ExecLogWire"]),
         .testTarget(name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel"]),
         .testTarget(
             name: "ExecLogWriterTests",
-            dependencies: ["ExecLogWriter", "ExecLogWire", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ZeroMQ"]
+            dependencies: [
+                "ExecLogWriter", "ExecLogWire", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ZeroMQ",
+                "ExecLogTestSupport",
+            ]
         ),
-        .testTarget(name: "ExecLogStoreTests", dependencies: ["ExecLogStore", "ExecLogModel", "ExecLogSimulation"]),
+        .testTarget(
+            name: "ExecLogStoreTests",
+            dependencies: ["ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport"]
+        ),
         .testTarget(
             name: "ExecLogCLITests",
-            dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogSimulation"]
+            dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

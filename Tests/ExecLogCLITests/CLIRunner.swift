@@ -1,3 +1,4 @@
+import ExecLogTestSupport
 import Foundation
 import Testing
 
@@ -29,31 +30,7 @@ enum CLI {
     static let timeout: TimeInterval = 30
 
     /// The `execlog` binary of the same build as this test executable.
-    static let binary: URL? = {
-        let fileManager = FileManager.default
-        func usable(_ url: URL) -> Bool {
-            var isDirectory: ObjCBool = false
-            return fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
-                && fileManager.isExecutableFile(atPath: url.path)
-        }
-        var candidates: [URL] = []
-        // Next to the running test executable (Linux: .build/<triple>/debug/<package>PackageTests.xctest;
-        // macOS: a bundle inside that folder, so walk up a few levels).
-        for start in [CommandLine.arguments.first.map { URL(fileURLWithPath: $0) }, Bundle.main.executableURL] {
-            guard var folder = start?.resolvingSymlinksInPath().deletingLastPathComponent() else { continue }
-            for _ in 0..<5 {
-                candidates.append(folder.appendingPathComponent("execlog"))
-                folder = folder.deletingLastPathComponent()
-            }
-        }
-        // Fallback: the package's own build folders.
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        for scratch in [".build-clitests", ".build"] {
-            candidates.append(packageRoot.appendingPathComponent(scratch).appendingPathComponent("debug/execlog"))
-        }
-        return candidates.first(where: usable)
-    }()
+    static let binary: URL? = try? Products.url("execlog")
 
     /// Runs `execlog arguments…` with stdin from /dev/null, EXECLOG_DB removed from the environment
     /// unless `environment` sets it, and both outputs captured in full.

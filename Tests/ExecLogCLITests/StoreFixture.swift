@@ -1,17 +1,15 @@
 import ExecLogModel
 import ExecLogSimulation
 import ExecLogStore
+import ExecLogTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 /// Runs `body` with a fresh folder of its own under the temporary directory, removed afterwards.
 func withTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("execlog-cli-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    return try body(folder)
+    let folder = try TemporaryFolder()
+    return try withExtendedLifetime(folder) { try body(folder.url) }
 }
 
 /// A store seeded by the test, with everything it inserted, to compare the CLI's answers against.

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogTestSupport
 import Foundation
 import GRDB
 import Testing

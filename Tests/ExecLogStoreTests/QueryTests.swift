@@ -1,5 +1,6 @@
 import ExecLogModel
 import ExecLogStore
+import ExecLogTestSupport
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import ExecLogModel
 import ExecLogSimulation
 import ExecLogStore
 import ExecLogWire
+import ExecLogTestSupport
 import Foundation
 import Testing
 import ZeroMQ

@@ -3,6 +3,7 @@ import ExecLogSimulation
 import ExecLogStore
 import ExecLogWire
 import ExecLogWriter
+import ExecLogTestSupport
 import Foundation
 import Testing
 

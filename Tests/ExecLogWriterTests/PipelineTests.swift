@@ -1,4 +1,5 @@
 import ExecLogStore
+import ExecLogTestSupport
 import Foundation
 import GRDB
 import Testing

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogTestSupport
 import ExecLogWire
 import Foundation
 import Testing
@@ -7,41 +8,6 @@ import ZeroMQ
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// A fresh folder under the system's temp directory, removed when the value goes away.
-/// ipc paths must stay under 107 bytes, so the name is short.
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = URL(fileURLWithPath: "/tmp").appendingPathComponent("elw-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-/// The executables of the same build as this test executable.
-enum Products {
-    static func url(_ name: String) throws -> URL {
-        var candidates: [URL] = []
-        if let first = CommandLine.arguments.first {
-            var folder = URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(folder.appendingPathComponent(name))
-                folder = folder.deletingLastPathComponent()
-            }
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/\(name)"))
-        return try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "\(name) was not built next to the tests; run swift build first")
-    }
-}
 
 /// A real `execlogd` process on a store in a temp folder, killed when the value goes away.
 final class Daemon {
