@@ -76,6 +76,11 @@ extension JSONValue {
 
     /// Parses JSON text. Throws for anything that is not one JSON value.
     public static func parse(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        try parse(Data(text.utf8))
+    }
+
+    /// Parses JSON bytes. Throws for anything that is not one JSON value.
+    public static func parse(_ bytes: some DataProtocol) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 }

@@ -1,3 +1,5 @@
+import ExecLogModel
+
 /// A protocol message, without the ZeroMQ routing envelope.
 public enum WireMessage: Sendable, Equatable {
     /// Emitter → writer: events to store, one JSON object per frame.
@@ -23,7 +25,7 @@ public enum WireMessage: Sendable, Equatable {
         case .error(let batchID, let message):
             [
                 WireProtocol.tagBytes, Array("error".utf8), Array((batchID ?? "").utf8),
-                Array(JSONText.object(["error": .string(message)]).utf8),
+                Array(JSONValue.object(["error": .string(message)]).serialized().utf8),
             ]
         }
     }
@@ -57,7 +59,7 @@ public enum WireMessage: Sendable, Equatable {
         case .status:
             self = .status(body: frames.count > 2 ? frames[2] : [])
         case .error:
-            let message = frames.count > 3 ? (JSONText.stringField("error", in: frames[3]) ?? "") : ""
+            let message = frames.count > 3 ? ((try? JSONValue.parse(frames[3]))?["error"]?.stringValue ?? "") : ""
             self = .error(batchID: batchID, message: message)
         case nil:
             throw WireError(batchID: batchID, "unknown verb \(verb.prefix(32).debugDescription)")

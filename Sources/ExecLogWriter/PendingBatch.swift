@@ -40,7 +40,7 @@ struct PendingBatch: Sendable {
 
     /// The `id` field of a rejected event when it is a string, to help the sender find it.
     private static func readableID(_ event: [UInt8]) -> String? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(event)),
+        guard let value = try? JSONValue.parse(event),
             let id = value["id"]?.stringValue
         else { return nil }
         return String(id.prefix(64))
