@@ -44,6 +44,10 @@ public struct EmitterCounters: Sendable, Hashable, CustomStringConvertible {
     /// Corrupt regions skipped when reading spool files (a torn record after a crash, a CRC
     /// mismatch); each hid one record or more. Not part of the equation above.
     public var spoolCorrupt = 0
+    /// Bytes in the spool folder's segment files, what earlier processes left included; 0 once
+    /// every spooled event has been acknowledged (a segment is deleted when all of it is). Not part
+    /// of the equation above.
+    public var spoolBytes = 0
     /// Batch messages sent for the first time.
     public var batchesSent = 0
     /// Batch messages sent again after `ackTimeout` without an ack.

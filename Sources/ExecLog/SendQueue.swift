@@ -37,6 +37,8 @@ final class SendQueue: Sendable {
         var droppedSpoolCorrupt = 0
         /// Corrupt regions skipped when reading the spool.
         var spoolCorrupt = 0
+        /// Size of the spool's segment files (earlier processes' included).
+        var spoolBytes = 0
         var batchesSent = 0
         var batchesResent = 0
         var errorReplies = 0
@@ -196,6 +198,7 @@ final class SendQueue: Sendable {
             counters.replayed = state.sender.replayed
             counters.droppedSpoolFull = state.sender.droppedSpoolFull
             counters.spoolCorrupt = state.sender.spoolCorrupt
+            counters.spoolBytes = state.sender.spoolBytes
             counters.batchesSent = state.sender.batchesSent
             counters.batchesResent = state.sender.batchesResent
             counters.errorReplies = state.sender.errorReplies

@@ -286,6 +286,7 @@ final class Sender {
         snapshot.queued = batches.queuedEvents
         snapshot.inFlight = batches.inFlightEvents
         snapshot.lowestSequence = [batches.lowestSequence, spool?.lowestOwnSequence].compactMap { $0 }.min()
+        snapshot.spoolBytes = spool?.totalBytes ?? 0
         queue.publish(snapshot, settledBytes: settledBytes)
         settledBytes = 0
     }

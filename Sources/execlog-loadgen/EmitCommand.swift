@@ -18,7 +18,7 @@ struct EmitCommand: AsyncParsableCommand {
         discussion: """
             Each process records part of its executions with track { } (a simulated model call) and the \
             rest with record(), then flushes, shuts down and prints a summary. Exits with status 1 if any \
-            execution was dropped or not acknowledged.
+            execution was dropped, or was neither acknowledged nor left in the spool (--spool-dir).
             """
     )
 
@@ -43,11 +43,21 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(help: "Tracked calls take their simulated latency times this (0 = return at once).")
     var latencyScale: Double = 1
 
-    @Option(help: "Append the emitted execution ids to this file, one per line.")
+    @Option(help: ArgumentHelp(
+        "Append the emitted execution ids to this file, one per line.",
+        discussion: "Written ahead of the record() calls, in chunks: after a crash the file holds every id recorded, and at most a chunk more."))
     var idsOut: String?
+
+    @Option(help: ArgumentHelp(
+        "Spool folder of the ExecLog library (default: $EXECLOG_SPOOL_DIR, else none).",
+        discussion: "With --processes N, process i uses the subfolder DIR/i. At the end, emit waits (up to --flush-timeout) until the spool is empty: a run with --count 0 delivers what earlier runs left there."))
+    var spoolDir: String?
 
     @Option(help: "How long to wait at the end for the writer's acks (e.g. 60s, 500ms, 2m).")
     var flushTimeout: DurationArgument = DurationArgument(.seconds(600))
+
+    @Option(help: "Print one JSON line of progress (counters, RSS, record() latency) this often, e.g. 1s. One process only.")
+    var progressInterval: DurationArgument?
 
     @Flag(help: "Also print the summary as one JSON object.")
     var json = false
@@ -67,13 +77,18 @@ struct EmitCommand: AsyncParsableCommand {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be ≥ 1") }
         guard latencyScale >= 0, latencyScale.isFinite else { throw ValidationError("--latency-scale must be ≥ 0") }
         guard (0...1).contains(trackRatio) else { throw ValidationError("--track-ratio must be between 0 and 1") }
+        if let progressInterval {
+            guard processes == 1 else { throw ValidationError("--progress-interval needs --processes 1") }
+            guard progressInterval.duration > .zero else { throw ValidationError("--progress-interval must be > 0") }
+        }
+        if spoolDir?.isEmpty == true { throw ValidationError("--spool-dir must not be empty") }
     }
 
     func run() async throws {
         let summary = processes > 1 ? try await runChildren() : try await emit()
         print(summary.humanLine)
         if json { print(summary.jsonLine) }
-        if summary.dropped > 0 || summary.acked < summary.emitted { throw ExitCode(1) }
+        if !summary.nothingLost { throw ExitCode(1) }
     }
 
     // MARK: - One process
@@ -83,14 +98,14 @@ struct EmitCommand: AsyncParsableCommand {
         do {
             configuration = try .fromEnvironment()
             if let endpoint { configuration.endpoint = endpoint }
+            if let spoolDir { configuration.spoolDirectory = spoolDir }
             try configuration.validate()
         } catch {
             throw ValidationError("\(error)")
         }
         let log = ExecutionLogger(configuration: configuration, logger: Logger(label: "execlog-loadgen"))
         var generator = generatorOptions.generator(stream: stream)
-        var ids: [String] = []
-        if idsOut != nil { ids.reserveCapacity(count) }
+        var progress = progressInterval.map { ProgressReporter(interval: $0.duration) }
 
         let start = ContinuousClock.now
         let spacing: Duration? = rate > 0 ? .nanoseconds(Int64(1e9 / rate)) : nil
@@ -99,47 +114,83 @@ struct EmitCommand: AsyncParsableCommand {
         // durations like a real worker's; record() calls are made inline.
         try await withThrowingTaskGroup(of: Void.self) { calls in
             var callsInFlight = 0
-            for index in 0..<count {
-                if let spacing {
-                    // Keep to the schedule on average; sleeping for less than a millisecond costs more than it paces.
-                    let due = start + spacing * index
-                    if due > .now + .milliseconds(1) { try await Task.sleep(until: due) }
-                }
-                // "As fast as possible" means as fast as the pipeline takes it: a real worker never outruns its
-                // writer by 64 MiB, so the simulator waits rather than measure the emitter's drop path.
-                while log.counters.bufferedBytes > configuration.maxQueueBytes / 4 * 3 {
-                    try await Task.sleep(for: .milliseconds(2))
-                }
-                let execution = generator.next()
-                // Spread the tracked ones evenly: the n-th execution is tracked when the running share falls behind.
-                if Double(tracked) < Double(index + 1) * trackRatio {
-                    tracked += 1
-                    if callsInFlight == concurrency {
-                        try await calls.next()
-                        callsInFlight -= 1
+            var index = 0
+            while index < count {
+                // Ids go to the file before their executions are recorded, so that a process killed
+                // at any moment has written every id it recorded (and at most a chunk more).
+                let chunk = (0..<min(Self.chunkSize, count - index)).map { _ in generator.next() }
+                if let idsOut { try Self.append(chunk.map(\.idString), to: idsOut) }
+                for execution in chunk {
+                    if let spacing {
+                        // Keep to the schedule on average; sleeping for less than a millisecond costs more than it paces.
+                        let due = start + spacing * index
+                        if due > .now + .milliseconds(1) { try await Task.sleep(until: due) }
+                    } else if configuration.spoolDirectory == nil {
+                        try await Self.waitForRoom(in: log)
                     }
-                    let latency = Duration.milliseconds(Double(execution.executionTimeMs ?? 0) * latencyScale)
-                    calls.addTask { await Self.track(execution, latency: latency, with: log) }
-                    callsInFlight += 1
-                } else {
-                    log.record(execution)
+                    // Spread the tracked ones evenly: the n-th execution is tracked when the running share falls behind.
+                    if Double(tracked) < Double(index + 1) * trackRatio {
+                        tracked += 1
+                        if callsInFlight == concurrency {
+                            try await calls.next()
+                            callsInFlight -= 1
+                        }
+                        let latency = Duration.milliseconds(Double(execution.executionTimeMs ?? 0) * latencyScale)
+                        calls.addTask { await Self.track(execution, latency: latency, with: log) }
+                        callsInFlight += 1
+                    } else {
+                        let before = ContinuousClock.now
+                        log.record(execution)
+                        progress?.recorded(in: before.duration(to: .now))
+                    }
+                    progress?.reportIfDue(log.counters)
+                    index += 1
                 }
-                if idsOut != nil { ids.append(execution.idString) }
             }
             try await calls.waitForAll()
         }
 
+        let deadline = ContinuousClock.now + flushTimeout.duration
         _ = await log.flush(timeout: flushTimeout.duration)
+        if configuration.spoolDirectory != nil {
+            // What the spool holds (this run's overflow, or what earlier runs left) counts as delivered
+            // only once acked; a segment file is deleted when all its events are.
+            while ContinuousClock.now < deadline {
+                let counters = log.counters
+                if counters.spoolBytes == 0, counters.queued == 0, counters.inFlight == 0 { break }
+                progress?.reportIfDue(counters)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
         await log.shutdown(timeout: .seconds(1))
         let seconds = start.duration(to: .now) / .seconds(1)
-        if let idsOut { try Self.append(ids, to: idsOut) }
 
         let counters = log.counters
+        progress?.report(counters)
         return EmitSummary(
             emitted: counters.recorded, acked: counters.acked, stored: counters.stored,
             duplicates: counters.duplicates, rejected: counters.rejected, dropped: counters.dropped,
-            seconds: seconds)
+            spooled: counters.spooled, replayed: counters.replayed, seconds: seconds)
     }
+
+    /// "As fast as possible" means as fast as the pipeline takes it: a real worker never outruns its
+    /// writer by 64 MiB, so the simulator waits while the queue is nearly full, rather than measure
+    /// the emitter's drop path. It stops waiting once the writer has acked nothing for a second
+    /// (absent or stopped): then the drops are what the run is about. With a spool, it never waits.
+    private static func waitForRoom(in log: ExecutionLogger) async throws {
+        let limit = log.configuration.maxQueueBytes / 4 * 3
+        var counters = log.counters
+        var lastProgress = ContinuousClock.now
+        while counters.bufferedBytes > limit, lastProgress.duration(to: .now) < .seconds(1) {
+            let acked = counters.acked
+            try await Task.sleep(for: .milliseconds(2))
+            counters = log.counters
+            if counters.acked != acked { lastProgress = .now }
+        }
+    }
+
+    /// Executions generated (and their ids written) at a time.
+    private static let chunkSize = 256
 
     /// What a worker's model call looks like with logging: the generator's values stand for the
     /// provider's answer, or its error.
@@ -211,6 +262,7 @@ struct EmitCommand: AsyncParsableCommand {
             ]
             if let endpoint { arguments += ["--endpoint", endpoint] }
             if let idsOut { arguments += ["--ids-out", idsOut] }
+            if let spoolDir { arguments += ["--spool-dir", spoolDir + "/\(index)"] }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
@@ -272,6 +324,10 @@ struct EmitSummary: Codable, Equatable {
     var duplicates = 0
     var rejected = 0
     var dropped = 0
+    /// Left in the spool at the end, for the next run on the same folder to deliver.
+    var spooled = 0
+    /// Taken from the spool that earlier runs left, and sent.
+    var replayed = 0
     var seconds = 0.0
 
     mutating func add(_ other: EmitSummary) {
@@ -281,19 +337,27 @@ struct EmitSummary: Codable, Equatable {
         duplicates += other.duplicates
         rejected += other.rejected
         dropped += other.dropped
+        spooled += other.spooled
+        replayed += other.replayed
     }
+
+    /// Every execution is acked or waits in a spool: none was dropped.
+    var nothingLost: Bool { dropped == 0 && acked + spooled >= emitted + replayed }
 
     var humanLine: String {
         let perSecond = seconds > 0 ? Int((Double(emitted) / seconds).rounded()) : 0
         return "emitted \(emitted), acked \(acked) (stored \(stored), duplicates \(duplicates), "
-            + "rejected \(rejected)), dropped \(dropped) in \(String(format: "%.2f", seconds)) s "
+            + "rejected \(rejected)), dropped \(dropped)"
+            + (spooled + replayed > 0 ? ", left in the spool \(spooled), replayed from the spool \(replayed)" : "")
+            + " in \(String(format: "%.2f", seconds)) s "
             + "(\(perSecond) per second)"
     }
 
     /// The keys in a fixed, readable order.
     var jsonLine: String {
         "{\"emitted\":\(emitted),\"acked\":\(acked),\"stored\":\(stored),\"duplicates\":\(duplicates),"
-            + "\"rejected\":\(rejected),\"dropped\":\(dropped),\"seconds\":\(String(format: "%.3f", seconds))}"
+            + "\"rejected\":\(rejected),\"dropped\":\(dropped),\"spooled\":\(spooled),\"replayed\":\(replayed),"
+            + "\"seconds\":\(String(format: "%.3f", seconds))}"
     }
 }
 
