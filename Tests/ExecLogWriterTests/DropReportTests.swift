@@ -101,7 +101,7 @@ struct DropReportTests {
 
         // What people see.
         let statusText = try execlog(["status", "--endpoint", daemon.ipcEndpoint])
-        #expect(statusText.contains("  Dropped by emitters 56 (\(status.reports) reports)\n"), "\(statusText)")
+        #expect(statusText.contains("  Emitter drops       56 (\(status.reports) reports)\n"), "\(statusText)")
         let statusJSON = try jsonObject(try execlog(["status", "--endpoint", daemon.ipcEndpoint, "--json"]))
         #expect(statusJSON["emitter_dropped"] as? Int == 56)
         let statsText = try execlog(["stats", "--db", daemon.storePath])
