@@ -90,13 +90,13 @@ let package = Package(
         .target(name: "ExecLogTestSupport", path: "Tests/ExecLogTestSupport"),
         .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "ExecLogWireTests", dependencies: ["ExecLogWire"]),
+        .testTarget(name: "ExecLogWireTests", dependencies: ["ExecLogWire", "ExecLogModel"]),
         .testTarget(name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel"]),
         .testTarget(
             name: "ExecLogWriterTests",
             dependencies: [
                 "ExecLogWriter", "ExecLogWire", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ZeroMQ",
-                "ExecLogTestSupport",
+                "ExecLogTestSupport", "ExecLog",
             ]
         ),
         .testTarget(

@@ -54,6 +54,11 @@ public struct EmitterCounters: Sendable, Hashable, CustomStringConvertible {
     public var batchesResent = 0
     /// `error` replies from the writer.
     public var errorReplies = 0
+    /// The part of `dropped` that the writer has acknowledged in drop reports, so that it shows in
+    /// `execlog status` and `execlog stats`. Not part of the equation above: `dropped - dropsReported`
+    /// are drops the writer has not heard of (yet: reports go out about once a second; an older
+    /// writer does not take them; drops at the shutdown deadline cannot be reported).
+    public var dropsReported = 0
     /// Estimated memory held for events not yet acknowledged; at most `maxQueueBytes`, plus,
     /// with a spool, up to `max(maxQueueBytes, 8 MiB)` briefly on their way to it.
     public var bufferedBytes = 0

@@ -42,6 +42,8 @@ final class SendQueue: Sendable {
         var batchesSent = 0
         var batchesResent = 0
         var errorReplies = 0
+        /// Drops the writer acknowledged in drop reports.
+        var dropsReported = 0
         /// Oldest sequence the sender holds unsettled; nil when it holds none.
         var lowestSequence: UInt64?
     }
@@ -52,6 +54,8 @@ final class SendQueue: Sendable {
         var flushThrough: UInt64?
         /// Calls dropped because the queue was full, since the start.
         var droppedFull: Int
+        /// Calls dropped because they came after shutdown, since the start.
+        var droppedClosed: Int = 0
     }
 
     enum FlushState {
@@ -202,6 +206,7 @@ final class SendQueue: Sendable {
             counters.batchesSent = state.sender.batchesSent
             counters.batchesResent = state.sender.batchesResent
             counters.errorReplies = state.sender.errorReplies
+            counters.dropsReported = state.sender.dropsReported
             counters.bufferedBytes = state.bytes + state.overflowBytes
             return counters
         }
@@ -262,7 +267,8 @@ final class SendQueue: Sendable {
                 state.sender.lowestSequence = min(state.sender.lowestSequence ?? first, first)
             }
             return Intake(
-                stopDeadline: state.stopDeadline, flushThrough: state.flushThrough, droppedFull: state.droppedFull)
+                stopDeadline: state.stopDeadline, flushThrough: state.flushThrough, droppedFull: state.droppedFull,
+                droppedClosed: state.droppedClosed)
         }
     }
 

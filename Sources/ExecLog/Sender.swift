@@ -46,6 +46,8 @@ final class Sender {
     private var resendWarning = RateLimit(every: .seconds(10))
     private var replyWarning = RateLimit(every: .seconds(10))
     private var socketWarning = RateLimit(every: .seconds(10))
+    /// Tells the writer what was dropped, so drops show in its store and status (docs/PROTOCOL.md).
+    private var dropReporter: DropReporter
 
     /// Starts the thread. Everything it captures is `Sendable`; the socket is made on the thread.
     static func start(
@@ -88,6 +90,7 @@ final class Sender {
                 ackTimeout: configuration.ackTimeout,
                 maxInFlight: configuration.maxInFlightBatches),
             idPrefix: idPrefix)
+        self.dropReporter = DropReporter(ackTimeout: configuration.ackTimeout)
     }
 
     private func run() {
@@ -112,6 +115,7 @@ final class Sender {
             if !intake.isEmpty { encodeIntake() }
             if !overflowIntake.isEmpty { spoolOverflow() }
             warnAboutDrops(request.droppedFull)
+            dropReporter.observe(dropTotals(request))
             // Shutting down: send everything now, full batches or not.
             let flushThrough = request.stopDeadline != nil ? UInt64.max : request.flushThrough
             do {
@@ -119,9 +123,12 @@ final class Sender {
                 let now = ContinuousClock.now
                 if let connection, connection.reconnected() { resendAfterReconnect() }
                 resendOverdue(now: now)
-                if let stop = request.stopDeadline, batches.isEmpty || now >= stop - spoolMargin { break }
+                if let stop = request.stopDeadline,
+                    (batches.isEmpty && !dropReporter.hasWork) || now >= stop - spoolMargin
+                { break }
                 if request.stopDeadline == nil, !blockedOnSend { replayFromSpool(now: now) }
                 try sendDue(socket, now: now, flushThrough: flushThrough)
+                try sendDropReport(socket, now: now, stopping: request.stopDeadline != nil)
                 publish()
                 try sleep(&items, request: request, flushThrough: flushThrough)
             } catch let error as ZMQError where error.isContextTerminated || error.code == ENOTSOCK {
@@ -200,6 +207,7 @@ final class Sender {
             }
             return
         }
+        if handleDropReportReply(message) { return }
         switch message {
         case .ack(let batchID, let ack):
             // Nil for the ack of a resend once the first ack settled the batch: nothing to do.
@@ -230,8 +238,55 @@ final class Sender {
             }
         case .status:
             break  // Never asked for; harmless.
-        case .batch:
-            if replyWarning.allows() { logger.warning("execlog: unexpected batch message from the writer") }
+        case .batch, .report:
+            if replyWarning.allows() { logger.warning("execlog: unexpected batch or report message from the writer") }
+        }
+    }
+
+    // MARK: - Drop reports
+
+    /// The drops counted so far, by cause, as the writer's reports name them.
+    private func dropTotals(_ request: SendQueue.Intake) -> DropReporter.Totals {
+        DropReporter.Totals(
+            queueFull: request.droppedFull, spoolFull: snapshot.droppedSpoolFull,
+            spoolUnreadable: snapshot.droppedSpoolCorrupt, shutdown: request.droppedClosed + snapshot.droppedAtStop)
+    }
+
+    /// Sends the drop report that is due, if any. A refused send (no writer) leaves it due.
+    private func sendDropReport(_ socket: ZMQSocket, now: Instant, stopping: Bool) throws {
+        guard let outgoing = dropReporter.nextToSend(now: now, wallClock: Date(), stopping: stopping) else { return }
+        guard try socket.send(WireMessage.report(id: outgoing.id, outgoing.report).frames, dontWait: true) else {
+            blockedOnSend = true
+            return
+        }
+        dropReporter.didSend(at: now)
+    }
+
+    /// True when the reply answers the drop report in flight (then it is handled here).
+    private func handleDropReportReply(_ message: WireMessage) -> Bool {
+        switch message {
+        case .ack(let id, _):
+            guard let dropped = dropReporter.acknowledge(id) else { return false }
+            snapshot.dropsReported += dropped
+            return true
+        case .error(let id, let text):
+            switch dropReporter.refuse(id, message: text) {
+            case nil:
+                return false
+            case .writerLacksReports:
+                // An older execlogd: not an error of ours. The report waits for the next connection.
+                logger.notice(
+                    "execlog: the writer does not take drop reports (an older execlogd); drops are counted and logged here only",
+                    metadata: ["endpoint": "\(configuration.endpoint)"])
+            case .refused(let dropped):
+                snapshot.errorReplies += 1
+                logger.error(
+                    "execlog: the writer refused a drop report; those drops are counted and logged here only",
+                    metadata: ["dropped": "\(dropped)", "error": "\(text)"])
+            }
+            return true
+        default:
+            return false
         }
     }
 
@@ -250,6 +305,7 @@ final class Sender {
     /// A new connection to the writer: what was in flight on the old one may be lost, so resend it now
     /// rather than after ackTimeout (the writer counts what it had already committed as duplicates).
     private func resendAfterReconnect() {
+        dropReporter.connectionRestored()
         let ids = batches.resendAllNow()
         guard !ids.isEmpty else { return }
         logger.info(
@@ -258,6 +314,7 @@ final class Sender {
     }
 
     private func resendOverdue(now: Instant) {
+        dropReporter.expireTimeout(now: now)
         let overdue = batches.expireTimeouts(now: now)
         if !overdue.isEmpty, resendWarning.allows() {
             logger.warning(
@@ -298,6 +355,7 @@ final class Sender {
         // with a slow recheck in case writability is missed.
         var deadline = batches.nextDeadline(flushThrough: flushThrough, includingPending: !blockedOnSend)
         if blockedOnSend { deadline = min(deadline ?? now + .milliseconds(250), now + .milliseconds(250)) }
+        if let reportDue = dropReporter.nextDeadline(now: now) { deadline = min(deadline ?? reportDue, reportDue) }
         if let stop = request.stopDeadline.map({ $0 - spoolMargin }) { deadline = min(deadline ?? stop, stop) }
         // Wake at least once a second to report drops even when there is nothing else to do.
         let timeout = min(deadline.map { Self.millisecondsRoundedUp(now.duration(to: $0)) } ?? 1000, 1000)

@@ -2,8 +2,11 @@ import ExecLogStore
 import Foundation
 
 /// `execlog stats`: totals and breakdowns as a readable report, or the stats object as JSON.
+///
+/// Drops reported by emitters come along: they have no usage type, provider, model or status, so
+/// only the time window applies to them.
 public enum StatsReport {
-    public static func text(_ stats: ExecutionStats, style: TerminalStyle) -> String {
+    public static func text(_ stats: ExecutionStats, drops: EmitterDropTotals, style: TerminalStyle) -> String {
         var output = style.bold("Executions") + "\n"
         func field(_ name: String, _ value: String) {
             output += "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + value + "\n"
@@ -23,6 +26,12 @@ public enum StatsReport {
         breakdown("By provider", stats.executionsByProvider, stats.tokensByProvider, total: stats.totalExecutions, into: &output, style: style)
         breakdown("By usage type", stats.executionsByUsageType, stats.tokensByUsageType, total: stats.totalExecutions, into: &output, style: style)
         breakdown("By model", stats.executionsByModel, stats.tokensByModel, total: stats.totalExecutions, into: &output, style: style)
+        output += "\n" + style.bold("Emitter drops") + style.dim(" (time window only)") + "\n"
+        let dropped = drops.dropped == 0
+            ? "0"
+            : style.red(Formatting.count(drops.dropped))
+                + " (from \(Formatting.count(drops.emitters)) emitter\(drops.emitters == 1 ? "" : "s"))"
+        field("Dropped by emitters", dropped)
         return output
     }
 
@@ -54,9 +63,27 @@ public enum StatsReport {
         }
     }
 
-    public static func json(_ stats: ExecutionStats) -> String {
+    public static func json(_ stats: ExecutionStats, drops: EmitterDropTotals) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try! encoder.encode(stats), as: UTF8.self) + "\n"
+        return String(decoding: try! encoder.encode(Output(stats: stats, drops: drops)), as: UTF8.self) + "\n"
+    }
+
+    /// The stats object with the drop keys beside its own, in one flat object.
+    private struct Output: Encodable {
+        var stats: ExecutionStats
+        var drops: EmitterDropTotals
+
+        enum CodingKeys: String, CodingKey {
+            case droppedByEmitters = "dropped_by_emitters"
+            case emittersWithDrops = "emitters_with_drops"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try stats.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(drops.dropped, forKey: .droppedByEmitters)
+            try container.encode(drops.emitters, forKey: .emittersWithDrops)
+        }
     }
 }

@@ -15,6 +15,8 @@ public enum StatusReport {
         field("Duplicates", Formatting.count(status.duplicates))
         field("Rejected", status.rejected > 0 ? style.red(Formatting.count(status.rejected)) : "0")
         field("Malformed messages", status.malformed > 0 ? style.red(Formatting.count(status.malformed)) : "0")
+        let dropped = Formatting.count(status.emitterDropped) + " (\(Formatting.count(status.reports)) report\(status.reports == 1 ? "" : "s"))"
+        field("Emitter drops", status.emitterDropped > 0 ? style.red(dropped) : dropped)
         field("Batches", Formatting.count(status.batches))
         field("Commits", Formatting.count(status.commits))
         field("Commit failures", status.commitFailures > 0 ? style.red(Formatting.count(status.commitFailures)) : "0")

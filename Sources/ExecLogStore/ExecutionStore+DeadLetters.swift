@@ -2,14 +2,17 @@ import ExecLogModel
 import Foundation
 import GRDB
 
-/// What one received batch asks the store to keep: its valid executions and its rejected events.
+/// What one received message asks the store to keep: a batch's valid executions and its rejected
+/// events, or an emitter's drop report.
 public struct StoreBatch: Sendable {
     public var executions: [Execution]
     public var deadLetters: [DeadLetter]
+    public var dropReports: [StoredDropReport]
 
-    public init(executions: [Execution], deadLetters: [DeadLetter] = []) {
+    public init(executions: [Execution], deadLetters: [DeadLetter] = [], dropReports: [StoredDropReport] = []) {
         self.executions = executions
         self.deadLetters = deadLetters
+        self.dropReports = dropReports
     }
 }
 
@@ -23,7 +26,8 @@ extension ExecutionStore {
     }
 
     /// Stores several batches in ONE transaction (the writer's group commit) and reports each batch's
-    /// own counts. An id repeated in a later batch of the group counts as that batch's duplicate.
+    /// own counts. An id repeated in a later batch of the group counts as that batch's duplicate; so
+    /// does a drop report's.
     @available(*, noasync, message: "blocks on SQLite")
     public func insert(_ batches: [StoreBatch]) throws(StoreError) -> [InsertResult] {
         try write { db in
@@ -31,7 +35,9 @@ extension ExecutionStore {
                 sql: "INSERT INTO dead_letters (received_at, reason, event_id, payload_size, payload) VALUES (?, ?, ?, ?, ?)"
             )
             return try batches.map { batch in
-                let result = try Self.insert(batch.executions, in: db)
+                var result = try Self.insert(batch.executions, in: db)
+                result.dropReportsStored = try Self.insert(batch.dropReports, in: db)
+                result.dropReportDuplicates = batch.dropReports.count - result.dropReportsStored
                 for letter in batch.deadLetters {
                     try deadLetterStatement.execute(arguments: [
                         Timestamp.format(letter.receivedAt), letter.reason, letter.eventID, letter.payloadSize,

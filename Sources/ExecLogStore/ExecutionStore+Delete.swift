@@ -15,31 +15,41 @@ extension ExecutionStore {
     /// Rows one prune transaction deletes: small enough that the writer daemon never waits long for the lock.
     public static let pruneChunkSize = 2_000
 
-    /// Deletes every execution created before `cutoff`, oldest first, in transactions of `chunkSize` rows.
+    /// Deletes every execution created before `cutoff`, oldest first, in transactions of `chunkSize` rows,
+    /// and the drop reports (`emitter_drops`) whose period ended before it, so that they age out with
+    /// the executions of their time. Dead letters are kept.
     ///
     /// Between chunks the write lock is released and the thread pauses briefly, so that the writer daemon,
     /// waiting in its busy handler, gets its turn: pruning millions of rows never stalls ingestion.
     /// `progress` sees the running total after each chunk; `maxChunks` lets a caller with other work
-    /// (the writer) take one chunk at a time. Returns how many rows went.
+    /// (the writer) take one chunk at a time. Returns how many executions went.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func prune(
         olderThan cutoff: Date, chunkSize: Int = pruneChunkSize, maxChunks: Int = .max, progress: (Int) -> Void = { _ in }
     ) throws(StoreError) -> Int {
         var deleted = 0
+        let cutoffText = Timestamp.format(cutoff)
         for chunkNumber in 1...max(1, maxChunks) {
-            let chunk = try write { db in
+            let (executions, reports) = try write { db in
                 try db.execute(
                     sql: """
                         DELETE FROM ai_executions WHERE rowid IN (
                             SELECT rowid FROM ai_executions WHERE created_at < ? ORDER BY created_at LIMIT ?)
                         """,
-                    arguments: [Timestamp.format(cutoff), chunkSize])
-                return db.changesCount
+                    arguments: [cutoffText, chunkSize])
+                let executions = db.changesCount
+                try db.execute(
+                    sql: """
+                        DELETE FROM emitter_drops WHERE rowid IN (
+                            SELECT rowid FROM emitter_drops WHERE until < ? ORDER BY until LIMIT ?)
+                        """,
+                    arguments: [cutoffText, chunkSize])
+                return (executions, db.changesCount)
             }
-            deleted += chunk
+            deleted += executions
             progress(deleted)
-            if chunk < chunkSize || chunkNumber == maxChunks { return deleted }
+            if max(executions, reports) < chunkSize || chunkNumber == maxChunks { return deleted }
             usleep(2_000)
         }
         return deleted

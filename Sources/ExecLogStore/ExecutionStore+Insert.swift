@@ -2,14 +2,19 @@ import ExecLogModel
 import Foundation
 import GRDB
 
-/// What one batched insert did: every execution is either stored or a duplicate of one stored before.
+/// What one batched insert did: every execution is either stored or a duplicate of one stored before,
+/// and so is every drop report.
 public struct InsertResult: Sendable, Equatable {
     public var stored: Int
     public var duplicates: Int
+    public var dropReportsStored: Int
+    public var dropReportDuplicates: Int
 
-    public init(stored: Int = 0, duplicates: Int = 0) {
+    public init(stored: Int = 0, duplicates: Int = 0, dropReportsStored: Int = 0, dropReportDuplicates: Int = 0) {
         self.stored = stored
         self.duplicates = duplicates
+        self.dropReportsStored = dropReportsStored
+        self.dropReportDuplicates = dropReportDuplicates
     }
 }
 

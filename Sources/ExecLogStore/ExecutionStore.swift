@@ -105,7 +105,7 @@ public final class ExecutionStore: Sendable {
         }
     }
 
-    /// The migrations applied to this file, oldest first (e.g. `["v1", "v2"]`).
+    /// The migrations applied to this file, oldest first (e.g. `["v1", "v2", "v3"]`).
     public func schemaVersions() throws(StoreError) -> [String] {
         try read { db in try StoreSchema.migrator.appliedMigrations(db) }
     }

@@ -72,6 +72,27 @@ enum StoreSchema {
                     CREATE INDEX ai_executions_session_id ON ai_executions(session_id) WHERE session_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v3") { db in
+            // Drop reports from emitters, so that executions that never reached the writer are still on
+            // record (docs/PROTOCOL.md, `report`). One row per report; its id makes a resend a duplicate.
+            try db.execute(
+                sql: """
+                    CREATE TABLE emitter_drops (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        received_at TEXT NOT NULL,
+                        emitter TEXT NOT NULL,
+                        dropped INTEGER NOT NULL,
+                        queue_full INTEGER NOT NULL,
+                        spool_full INTEGER NOT NULL,
+                        spool_unreadable INTEGER NOT NULL,
+                        shutdown INTEGER NOT NULL,
+                        since TEXT,
+                        until TEXT NOT NULL
+                    );
+                    -- Stats sum drops over a time window and retention deletes by age: both by `until`.
+                    CREATE INDEX emitter_drops_until ON emitter_drops(until);
+                    """)
+        }
         return migrator
     }
 }

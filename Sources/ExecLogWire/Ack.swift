@@ -1,6 +1,8 @@
 import Foundation
 
 /// What the writer did with each event of a batch. stored + duplicates + rejected.count = events sent.
+/// It answers a drop report too, as a batch of one: stored 1, or duplicates 1 when that report id was
+/// already stored.
 public struct Ack: Sendable, Equatable, Codable {
     public struct Rejection: Sendable, Equatable, Codable {
         /// Position of the event in its batch, from 0.

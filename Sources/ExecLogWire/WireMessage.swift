@@ -1,9 +1,13 @@
 import ExecLogModel
+import Foundation
 
 /// A protocol message, without the ZeroMQ routing envelope.
 public enum WireMessage: Sendable, Equatable {
     /// Emitter → writer: events to store, one JSON object per frame.
     case batch(id: String, events: [[UInt8]])
+    /// Emitter → writer: executions the emitter dropped. `id` is frame 2 as sent (a UUID; the report's
+    /// id); the writer answers with an `ack` carrying it, after the commit that stored the report.
+    case report(id: String, DropReport)
     /// Writer → emitter: what became of every event of a batch, sent only after its commit.
     case ack(batchID: String, Ack)
     /// Either way: a request for the writer's counters (empty body), or the reply (JSON counters).
@@ -16,6 +20,8 @@ public enum WireMessage: Sendable, Equatable {
         switch self {
         case .batch(let id, let events):
             [WireProtocol.tagBytes, Array("batch".utf8), Array(id.utf8)] + events
+        case .report(let id, let report):
+            [WireProtocol.tagBytes, Array("report".utf8), Array(id.utf8), report.json]
         case .ack(let batchID, let ack):
             [WireProtocol.tagBytes, Array("ack".utf8), Array(batchID.utf8), ack.json]
         case .status(let body):
@@ -51,6 +57,18 @@ public enum WireMessage: Sendable, Equatable {
                     count == 0 ? "a batch needs at least one event" : "\(count) events in one batch, more than 10000")
             }
             self = .batch(id: batchID, events: Array(frames[3...]))
+        case .report:
+            guard let batchID, let uuid = UUID(uuidString: batchID) else {
+                throw WireError(batchID: batchID, "frame 2 must be a report id (a UUID)")
+            }
+            guard frames.count == 4 else {
+                throw WireError(batchID: batchID, "a report needs exactly one JSON frame after its id")
+            }
+            do {
+                self = .report(id: batchID, try DropReport(id: uuid, json: frames[3]))
+            } catch {
+                throw WireError(batchID: batchID, "invalid report: \(error)")
+            }
         case .ack:
             guard frames.count == 4, let batchID, let ack = Ack(json: frames[3]) else {
                 throw WireError(batchID: batchID, "malformed ack")

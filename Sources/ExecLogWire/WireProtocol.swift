@@ -5,7 +5,7 @@ public enum WireProtocol {
     public static let tagBytes = Array(tag.utf8)
 
     public enum Verb: String, Sendable {
-        case batch, ack, status, error
+        case batch, report, ack, status, error
     }
 
     /// Events in one batch message.

@@ -30,6 +30,11 @@ public struct WriterStatus: Sendable, Equatable, Codable {
     public var checkpoints: Int = 0
     /// SQLite's `synchronous` level on the writer's connection: `normal` or `full` (docs/STORE.md).
     public var synchronous: String = ""
+    /// Executions that emitters reported dropped, summed over the drop reports stored since start
+    /// (a resent report adds nothing).
+    public var emitterDropped: Int = 0
+    /// `report` messages acknowledged (a resent one included).
+    public var reports: Int = 0
 
     public init() {}
 
@@ -43,6 +48,8 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         case store, endpoints, version
         case walBytes = "wal_bytes"
         case checkpoints, synchronous
+        case emitterDropped = "emitter_dropped"
+        case reports
     }
 
     /// Keys missing from the JSON keep their defaults, so that a newer `execlog` reads an older writer's status.
@@ -69,6 +76,8 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         walBytes = try value(.walBytes, walBytes)
         checkpoints = try value(.checkpoints, checkpoints)
         synchronous = try value(.synchronous, synchronous)
+        emitterDropped = try value(.emitterDropped, emitterDropped)
+        reports = try value(.reports, reports)
     }
 
     public var json: [UInt8] {

@@ -66,22 +66,36 @@ final class CommitLoop: Sendable {
                 var stored = 0
                 var duplicates = 0
                 var rejected = 0
+                var reports = 0
+                var emitterDropped = 0
+                var newReports: [DropReport] = []
                 for (batch, result) in zip(group, results) {
                     acks.append((batch.routingID, WireMessage.ack(batchID: batch.batchID, batch.ack(result)).frames))
                     stored += result.stored
                     duplicates += result.duplicates
                     rejected += batch.rejections.count
+                    if batch.isDropReport {
+                        reports += 1
+                        // Only a report stored now counts: a resend must not count its drops twice.
+                        if result.dropReportsStored > 0 {
+                            emitterDropped += batch.store.dropReports.reduce(0) { $0 + $1.report.dropped }
+                            newReports += batch.store.dropReports.map(\.report)
+                        }
+                    }
                 }
                 counters.update { status in
                     status.stored += stored
                     status.duplicates += duplicates
                     status.rejected += rejected
-                    status.batches += group.count
+                    status.batches += group.count - reports
+                    status.reports += reports
+                    status.emitterDropped += emitterDropped
                     status.commits += 1
                     status.lastCommitMs = milliseconds
                 }
                 outbox.withLock { $0.append(contentsOf: acks) }
                 acksReady.signal()
+                logDrops(newReports)
                 return
             } catch {
                 counters.update { $0.commitFailures += 1 }
@@ -97,6 +111,20 @@ final class CommitLoop: Sendable {
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 5)
             }
+        }
+    }
+
+    /// The writer's log says what emitters lost too, next to its own events. Emitters report at most
+    /// about once a second each, so this cannot flood the log.
+    private func logDrops(_ reports: [DropReport]) {
+        for report in reports where report.dropped > 0 {
+            logger.warning(
+                "an emitter reported dropped executions",
+                metadata: [
+                    "emitter": "\(report.emitter)", "dropped": "\(report.dropped)", "queue_full": "\(report.queueFull)",
+                    "spool_full": "\(report.spoolFull)", "spool_unreadable": "\(report.spoolUnreadable)",
+                    "shutdown": "\(report.shutdown)",
+                ])
         }
     }
 

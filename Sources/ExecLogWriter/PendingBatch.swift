@@ -4,14 +4,20 @@ import ExecLogWire
 import Foundation
 
 /// A received batch, decoded and validated, waiting for its commit; then the ack to send back.
+/// A drop report travels the same way, as a batch without events, so that it too is acked only
+/// after the COMMIT that stored it.
 struct PendingBatch: Sendable {
     /// The ZeroMQ routing id of the emitter that sent it: where the ack goes.
     var routingID: [UInt8]
+    /// The batch id, or the report id, as received: the ack echoes it.
     var batchID: String
     var eventCount: Int
     var store: StoreBatch
     var rejections: [Ack.Rejection]
     let receivedAt: ContinuousClock.Instant
+
+    /// A drop report, not a batch of events.
+    var isDropReport: Bool { !store.dropReports.isEmpty }
 
     /// Decodes each event on its own: a bad event becomes a dead letter and a rejection, never a
     /// failed batch.
@@ -38,6 +44,16 @@ struct PendingBatch: Sendable {
         self.rejections = rejections
     }
 
+    /// A drop report to store; its ack says stored or duplicate.
+    init(routingID: [UInt8], reportID: String, report: DropReport, receivedAt: Date = Date()) {
+        self.routingID = routingID
+        self.batchID = reportID
+        self.eventCount = 0
+        self.receivedAt = .now
+        self.store = StoreBatch(executions: [], dropReports: [StoredDropReport(report, receivedAt: receivedAt)])
+        self.rejections = []
+    }
+
     /// The `id` field of a rejected event when it is a string, to help the sender find it.
     private static func readableID(_ event: [UInt8]) -> String? {
         guard let value = try? JSONValue.parse(event),
@@ -47,6 +63,9 @@ struct PendingBatch: Sendable {
     }
 
     func ack(_ result: InsertResult) -> Ack {
-        Ack(stored: result.stored, duplicates: result.duplicates, rejected: rejections)
+        if isDropReport {
+            return Ack(stored: result.dropReportsStored, duplicates: result.dropReportDuplicates)
+        }
+        return Ack(stored: result.stored, duplicates: result.duplicates, rejected: rejections)
     }
 }

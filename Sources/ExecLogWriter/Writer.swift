@@ -167,13 +167,16 @@ public final class Writer: Sendable {
             let batch = PendingBatch(routingID: routingID, batchID: id, events: events)
             counters.update { $0.received += events.count }
             queue.push(batch)
+        case .report(let id, let report):
+            // Through the commit queue like a batch: acked only after the COMMIT that stored it.
+            queue.push(PendingBatch(routingID: routingID, reportID: id, report: report))
         case .status:
             var status = self.status
             status.queueDepth = queue.depth
             reply(.status(body: status.json), to: routingID, socket: socket)
         case .ack, .error:
             counters.update { $0.malformed += 1 }
-            reply(.error(batchID: nil, message: "a writer accepts only batch and status"), to: routingID, socket: socket)
+            reply(.error(batchID: nil, message: "a writer accepts only batch, report and status"), to: routingID, socket: socket)
         }
     }
 

@@ -15,7 +15,13 @@ struct StatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let stats = try store.open(.readOnly).stats(try filters.filter())
-        print(json ? StatsReport.json(stats) : StatsReport.text(stats, style: .standardOutput), terminator: "")
+        let filter = try filters.filter()
+        let executionStore = try store.open(.readOnly)
+        let stats = try executionStore.stats(filter)
+        // Drops have no usage type, provider, model or status: only the time window applies to them.
+        let drops = try executionStore.emitterDrops(from: filter.from, to: filter.to)
+        print(
+            json ? StatsReport.json(stats, drops: drops) : StatsReport.text(stats, drops: drops, style: .standardOutput),
+            terminator: "")
     }
 }

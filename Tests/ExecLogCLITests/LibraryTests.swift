@@ -261,12 +261,12 @@ struct StatsReportTests {
         "total_executions", "total_input_tokens", "total_output_tokens", "total_tokens", "executions_by_provider",
         "executions_by_usage_type", "avg_execution_time_ms", "executions_by_model", "tokens_by_provider",
         "tokens_by_usage_type", "tokens_by_model", "error_count", "error_rate", "p50_execution_time_ms",
-        "p95_execution_time_ms", "p99_execution_time_ms",
+        "p95_execution_time_ms", "p99_execution_time_ms", "dropped_by_emitters", "emitters_with_drops",
     ]
 
     @Test("JSON of empty stats: every key, absent average and percentiles as null")
     func emptyJSON() throws {
-        let object = try jsonObject(StatsReport.json(ExecutionStats()))
+        let object = try jsonObject(StatsReport.json(ExecutionStats(), drops: EmitterDropTotals()))
         #expect(Set(object.keys) == Self.keys)
         #expect(object["total_executions"] as? Int == 0)
         #expect(object["error_rate"] as? Double == 0)
@@ -293,7 +293,7 @@ struct StatsReportTests {
         stats.p50ExecutionTimeMs = 200
         stats.p95ExecutionTimeMs = 300
         stats.p99ExecutionTimeMs = 301
-        let object = try jsonObject(StatsReport.json(stats))
+        let object = try jsonObject(StatsReport.json(stats, drops: EmitterDropTotals()))
         #expect(Set(object.keys) == Self.keys)
         #expect(object["total_executions"] as? Int == 3)
         #expect(object["total_tokens"] as? Int == 120)
@@ -302,8 +302,26 @@ struct StatsReportTests {
         #expect(object["error_count"] as? Int == 1)
         #expect(object["avg_execution_time_ms"] as? Double == 250.5)
         #expect(object["p99_execution_time_ms"] as? Int == 301)
-        let decoded = try JSONDecoder().decode(ExecutionStats.self, from: Data(StatsReport.json(stats).utf8))
+        let decoded = try JSONDecoder().decode(ExecutionStats.self, from: Data(StatsReport.json(stats, drops: EmitterDropTotals()).utf8))
         #expect(decoded == stats)
+    }
+
+    @Test("drops reported by emitters: in the JSON beside the stats, and a section of the text")
+    func drops() throws {
+        let drops = EmitterDropTotals(dropped: 1_234, emitters: 2, reports: 5)
+        let object = try jsonObject(StatsReport.json(ExecutionStats(), drops: drops))
+        #expect(Set(object.keys) == Self.keys)
+        #expect(object["dropped_by_emitters"] as? Int == 1_234)
+        #expect(object["emitters_with_drops"] as? Int == 2)
+        #expect(object["total_executions"] as? Int == 0)
+
+        let plain = TerminalStyle(enabled: false)
+        let text = StatsReport.text(ExecutionStats(), drops: drops, style: plain)
+        #expect(text.hasSuffix("\nEmitter drops (time window only)\n  Dropped by emitters   1,234 (from 2 emitters)\n"))
+        let none = StatsReport.text(ExecutionStats(), drops: EmitterDropTotals(), style: plain)
+        #expect(none.hasSuffix("\n  Dropped by emitters   0\n"))
+        let one = StatsReport.text(ExecutionStats(), drops: EmitterDropTotals(dropped: 1, emitters: 1, reports: 1), style: plain)
+        #expect(one.contains("Dropped by emitters   1 (from 1 emitter)\n"))
     }
 
     @Test("text without style has the sections and no escape codes")
@@ -314,7 +332,7 @@ struct StatsReportTests {
         stats.errorRate = 12.0 / 1_234
         stats.executionsByProvider = ["openai": 1_234]
         stats.tokensByProvider = ["openai": 99_000]
-        let text = StatsReport.text(stats, style: TerminalStyle(enabled: false))
+        let text = StatsReport.text(stats, drops: EmitterDropTotals(), style: TerminalStyle(enabled: false))
         #expect(!text.contains("\u{1B}"))
         for part in ["Executions", "Total", "1,234", "Errors", "12 (0.97%)", "Tokens", "By provider", "99,000"] {
             #expect(text.contains(part), "\(part)")

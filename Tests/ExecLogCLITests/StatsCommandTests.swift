@@ -97,6 +97,36 @@ struct StatsCommandTests {
         }
     }
 
+    @Test("drops reported by emitters: counted by the time window only, whatever the other filters")
+    func emitterDrops() throws {
+        try withTemporaryFolder { folder in
+            let store = try SeededStore.make(in: folder, count: 20)
+            let writable = try ExecutionStore(path: store.path, mode: .readWrite)
+            let day: TimeInterval = 86_400
+            // Two emitters within the last day, one ten days ago, and a report that counts no drop.
+            let reports = [
+                DropReport(emitter: "host-a/1", dropped: 7, queueFull: 7, until: store.now.addingTimeInterval(-3_600)),
+                DropReport(emitter: "host-b/2", dropped: 5, spoolFull: 5, until: store.now.addingTimeInterval(-60)),
+                DropReport(emitter: "host-a/1", dropped: 3, queueFull: 3, until: store.now.addingTimeInterval(-10 * day)),
+                DropReport(emitter: "host-c/3", dropped: 0, until: store.now.addingTimeInterval(-120)),
+            ]
+            #expect(try writable.insert(reports.map { StoredDropReport($0) }) == 4)
+
+            let all = try jsonObject(CLI.succeed(["stats", "--db", store.path, "--json"]).stdout)
+            #expect(all["dropped_by_emitters"] as? Int == 15)
+            #expect(all["emitters_with_drops"] as? Int == 2)
+
+            let lastDay = try CLI.succeed(["stats", "--db", store.path, "--json", "--from", "1d", "--provider", "none"])
+            let object = try jsonObject(lastDay.stdout)
+            #expect(object["total_executions"] as? Int == 0)
+            #expect(object["dropped_by_emitters"] as? Int == 12)
+            #expect(object["emitters_with_drops"] as? Int == 2)
+
+            let old = try CLI.succeed(["stats", "--db", store.path, "--to", "2d"])
+            #expect(old.stdout.contains("Emitter drops (time window only)\n  Dropped by emitters   3 (from 1 emitter)\n"), "\(old)")
+        }
+    }
+
     @Test("stats of an empty selection: zeros and nulls")
     func empty() throws {
         try withTemporaryFolder { folder in

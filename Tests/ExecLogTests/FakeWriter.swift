@@ -7,7 +7,8 @@ import Testing
 import ZeroMQ
 
 /// A stand-in for `execlogd`: a ROUTER on its own thread that reads batches, "stores" their events
-/// in a set (so a resend is counted as duplicates, like the real writer) and acks them.
+/// in a set (so a resend is counted as duplicates, like the real writer) and acks them. Drop reports
+/// likewise, or, with `acceptsReports: false`, it answers them as a writer older than reports does.
 final class FakeWriter: Sendable {
     enum Behavior: Sendable {
         /// Ack every batch.
@@ -32,10 +33,14 @@ final class FakeWriter: Sendable {
         var stored: [String: [UInt8]] = [:]
         var repliesDropped = 0
         var bindError: String?
+        /// Drop reports by id, and every report message received (resends included).
+        var reports: [String: DropReport] = [:]
+        var reportMessages = 0
     }
 
     let endpoint: String
     private let behavior: Behavior
+    private let acceptsReports: Bool
     private let state = Mutex(State())
     private let stopSignal: WakeupSignal
     private let started = DispatchSemaphore(value: 0)
@@ -43,9 +48,10 @@ final class FakeWriter: Sendable {
     private let stopRequested = Atomic<Bool>(false)
 
     /// Binds (on the writer's thread) before returning.
-    init(endpoint: String, behavior: Behavior = .ack) throws {
+    init(endpoint: String, behavior: Behavior = .ack, acceptsReports: Bool = true) throws {
         self.endpoint = endpoint
         self.behavior = behavior
+        self.acceptsReports = acceptsReports
         stopSignal = try WakeupSignal()
         let thread = Thread { [self] in run() }
         thread.name = "fake-writer"
@@ -73,6 +79,9 @@ final class FakeWriter: Sendable {
 
     var batches: [ReceivedBatch] { state.withLock { $0.batches } }
     var storedIDs: Set<String> { state.withLock { Set($0.stored.keys) } }
+    /// Drop reports stored, one per id.
+    var dropReports: [DropReport] { state.withLock { Array($0.reports.values) } }
+    var reportMessages: Int { state.withLock { $0.reportMessages } }
 
     /// A stored event, decoded and validated as the real writer would.
     func execution(_ id: UUID) throws -> Execution {
@@ -119,6 +128,7 @@ final class FakeWriter: Sendable {
         } catch {
             return [routingID] + WireMessage.error(batchID: error.batchID, message: error.message).frames
         }
+        if case .report(let id, let report) = message { return handleReport(id: id, report, routingID: routingID) }
         guard case .batch(let batchID, let events) = message else { return nil }
         let reply = state.withLock { state -> WireMessage? in
             var ack = Ack(stored: 0, duplicates: 0)
@@ -157,6 +167,23 @@ final class FakeWriter: Sendable {
                 return .error(batchID: batchID, message: "refused by the test")
             case .silent:
                 return nil
+            }
+        }
+        return reply.map { [routingID] + $0.frames }
+    }
+
+    private func handleReport(id: String, _ report: DropReport, routingID: [UInt8]) -> [[UInt8]]? {
+        guard acceptsReports else {
+            // What an execlogd from before drop reports answers.
+            return [routingID] + WireMessage.error(batchID: id, message: "unknown verb \"report\"").frames
+        }
+        let reply = state.withLock { state -> WireMessage? in
+            state.reportMessages += 1
+            let isNew = state.reports.updateValue(state.reports[report.idString] ?? report, forKey: report.idString) == nil
+            switch behavior {
+            case .silent: return nil
+            case .errorReply: return .error(batchID: id, message: "refused by the test")
+            case .ack, .dropFirstReply: return .ack(batchID: id, Ack(stored: isNew ? 1 : 0, duplicates: isNew ? 0 : 1))
             }
         }
         return reply.map { [routingID] + $0.frames }
