@@ -53,7 +53,9 @@ public final class ExecutionLogger: Sendable {
                     metadata: ["spool_directory": "\(directory)", "error": "\(error)"])
             }
         }
-        queue = SendQueue(maxBytes: configuration.maxQueueBytes, wakeup: wakeup, spooling: spool != nil && wakeup != nil)
+        queue = SendQueue(
+            maxBytes: configuration.maxQueueBytes, wakeup: wakeup, spooling: spool != nil && wakeup != nil,
+            spoolBytes: spool?.totalBytes ?? 0)
         if let wakeup {
             Sender.start(
                 configuration: configuration, queue: queue, wakeup: wakeup, idPrefix: Self.makeIDPrefix(),

@@ -94,11 +94,16 @@ final class SendQueue: Sendable {
     let spooling: Bool
     /// Bound of `overflow`: what may wait in memory, past `maxBytes`, for the sender to spool it.
     let maxOverflowBytes: Int
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// Nil only if the eventfd could not be created; then the logger never starts.
     private let wakeup: WakeupSignal?
 
-    init(maxBytes: Int, wakeup: WakeupSignal?, spooling: Bool = false) {
+    /// `spoolBytes`: what the spool holds at start, so that counters tell it before the sender's
+    /// first turn.
+    init(maxBytes: Int, wakeup: WakeupSignal?, spooling: Bool = false, spoolBytes: Int = 0) {
+        var initial = State()
+        initial.sender.spoolBytes = spoolBytes
+        state = Mutex(initial)
         self.maxBytes = maxBytes
         self.wakeup = wakeup
         self.spooling = spooling

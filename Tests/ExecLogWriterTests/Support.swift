@@ -2,6 +2,8 @@ import ExecLogModel
 import ExecLogTestSupport
 import ExecLogWire
 import Foundation
+import GRDB
+import Synchronization
 import Testing
 import ZeroMQ
 
@@ -111,4 +113,131 @@ final class RawClient {
 
 extension Execution {
     var eventBytes: [UInt8] { Array(jsonData()) }
+}
+
+/// `execlog-loadgen` run as a child process, its standard output collected as it comes (progress
+/// lines are read while it runs); killed when the value goes away.
+final class LoadgenRun {
+    let process = Process()
+    private let output = Pipe()
+    private final class Output: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
+    private let collected = Output()
+    private let reader: Thread
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = try Products.url("execlog-loadgen")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let handle = output.fileHandleForReading
+        let collected = collected
+        reader = Thread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                collected.bytes.withLock { $0.append(contentsOf: data) }
+            }
+        }
+        try process.run()
+        reader.start()
+    }
+
+    var lines: [String] {
+        collected.bytes.withLock { String(decoding: $0, as: UTF8.self) }.split(separator: "\n").map(String.init)
+    }
+
+    /// The final summary (`--json`), once the process has printed it.
+    var summary: EmitSummary? {
+        guard let line = lines.last(where: { $0.hasPrefix("{\"emitted\"") }) else { return nil }
+        return try? JSONDecoder().decode(EmitSummary.self, from: Data(line.utf8))
+    }
+
+    /// `--progress-interval` lines so far.
+    var progress: [EmitProgress] {
+        lines.filter { $0.hasPrefix("{\"at\"") }.compactMap { try? JSONDecoder().decode(EmitProgress.self, from: Data($0.utf8)) }
+    }
+
+    /// Waits for the process to exit; its status, or nil on timeout.
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        guard !process.isRunning else { return nil }
+        // The pipe's last bytes: the reader ends when the process's end closed it.
+        while !reader.isFinished, Date() < deadline + 5 { usleep(5_000) }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// The JSON summary `execlog-loadgen emit --json` prints last.
+struct EmitSummary: Decodable {
+    var emitted: Int
+    var acked: Int
+    var stored: Int
+    var duplicates: Int
+    var rejected: Int
+    var dropped: Int
+    var spooled: Int
+    var replayed: Int
+    var seconds: Double
+}
+
+/// One `--progress-interval` line of `execlog-loadgen emit`.
+struct EmitProgress: Decodable {
+    var at: Double
+    var records: Int
+    var recordP50: Double
+    var recordP99: Double
+    var recordMax: Double
+    var rssBytes: Int
+    var bufferedBytes: Int
+    var recorded: Int
+    var acked: Int
+    var spooled: Int
+    var dropped: Int
+
+    enum CodingKeys: String, CodingKey {
+        case at, records, recorded, acked, spooled, dropped
+        case recordP50 = "record_p50_us", recordP99 = "record_p99_us", recordMax = "record_max_us"
+        case rssBytes = "rss_bytes", bufferedBytes = "buffered_bytes"
+    }
+}
+
+/// What a store holds, read through a read-only connection.
+struct StoreContents {
+    var rows: Int
+    var distinct: Int
+    var ids: Set<String>
+    var integrity: String
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        (rows, distinct, ids, integrity) = try DatabaseQueue(path: path, configuration: configuration).read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM ai_executions")!,
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT id) FROM ai_executions")!,
+             Set(try String.fetchAll(db, sql: "SELECT id FROM ai_executions")),
+             try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; "))
+        }
+    }
+}
+
+/// The ids an `--ids-out` file lists.
+func emittedIDs(_ path: String) throws -> [String] {
+    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+}
+
+/// Spool segment files under a folder and its subfolders.
+func spoolSegments(under folder: String) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    return (enumerator?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".spool") }
 }
