@@ -17,6 +17,11 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// A batch is sent once its events' JSON reaches this many bytes; an event larger than this
     /// travels alone.
     public var maxBatchBytes: Int
+    /// An event whose JSON is larger than this is not sent: it is counted as rejected and logged.
+    /// Keep it below the writer's `--max-message-bytes` (64 MiB by default), which drops the
+    /// connection on a larger frame, so that such an event would never be acknowledged and would
+    /// be sent again and again.
+    public var maxEventBytes: Int
     /// Longest an event waits for its batch to fill before the batch is sent anyway.
     public var batchInterval: Duration
     /// How long a sent batch waits for its ack before it is sent again (same batch id; the writer
@@ -53,6 +58,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         maxQueueBytes: Int = 64 << 20,
         maxBatchEvents: Int = 500,
         maxBatchBytes: Int = 1 << 20,
+        maxEventBytes: Int = 32 << 20,
         batchInterval: Duration = .milliseconds(20),
         ackTimeout: Duration = .seconds(30),
         maxInFlightBatches: Int = 8,
@@ -68,6 +74,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         self.maxQueueBytes = maxQueueBytes
         self.maxBatchEvents = maxBatchEvents
         self.maxBatchBytes = maxBatchBytes
+        self.maxEventBytes = maxEventBytes
         self.batchInterval = batchInterval
         self.ackTimeout = ackTimeout
         self.maxInFlightBatches = maxInFlightBatches
@@ -90,6 +97,8 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         public static let maxBatchEvents = "EXECLOG_BATCH_MAX_EVENTS"
         /// `EXECLOG_BATCH_MAX_BYTES`: JSON bytes per batch.
         public static let maxBatchBytes = "EXECLOG_BATCH_MAX_BYTES"
+        /// `EXECLOG_MAX_EVENT_BYTES`: largest event JSON sent, in bytes.
+        public static let maxEventBytes = "EXECLOG_MAX_EVENT_BYTES"
         /// `EXECLOG_BATCH_INTERVAL_MS`: longest wait for a batch to fill, in milliseconds.
         public static let batchIntervalMilliseconds = "EXECLOG_BATCH_INTERVAL_MS"
         /// `EXECLOG_ACK_TIMEOUT_MS`: wait for an ack before resending, in milliseconds.
@@ -135,6 +144,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             configuration.maxBatchEvents = value
         }
         if let value = try integer(EnvironmentKey.maxBatchBytes, 1...Int.max) { configuration.maxBatchBytes = value }
+        if let value = try integer(EnvironmentKey.maxEventBytes, 1...Int.max) { configuration.maxEventBytes = value }
         if let value = try integer(EnvironmentKey.batchIntervalMilliseconds, 0...Int.max) {
             configuration.batchInterval = .milliseconds(value)
         }
@@ -171,6 +181,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             throw ConfigurationError("maxBatchEvents must be in 1...\(WireProtocol.eventsPerBatch.upperBound)")
         }
         guard maxBatchBytes > 0 else { throw ConfigurationError("maxBatchBytes must be > 0") }
+        guard maxEventBytes > 0 else { throw ConfigurationError("maxEventBytes must be > 0") }
         guard batchInterval >= .zero else { throw ConfigurationError("batchInterval must be ≥ 0") }
         guard ackTimeout > .zero else { throw ConfigurationError("ackTimeout must be > 0") }
         guard maxInFlightBatches > 0 else { throw ConfigurationError("maxInFlightBatches must be > 0") }
@@ -191,6 +202,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         copy.maxQueueBytes = max(1, maxQueueBytes)
         copy.maxBatchEvents = min(max(1, maxBatchEvents), WireProtocol.eventsPerBatch.upperBound)
         copy.maxBatchBytes = max(1, maxBatchBytes)
+        copy.maxEventBytes = max(1, maxEventBytes)
         copy.batchInterval = max(.zero, batchInterval)
         copy.ackTimeout = max(.milliseconds(1), ackTimeout)
         copy.maxInFlightBatches = max(1, maxInFlightBatches)

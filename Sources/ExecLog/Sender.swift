@@ -183,12 +183,28 @@ final class Sender {
         let now = ContinuousClock.now
         lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
         for entry in intake {
-            batches.enqueue(
-                .init(
-                    sequence: entry.sequence, json: Array(entry.execution.jsonData()),
-                    accountedBytes: entry.bytes, enqueuedAt: now))
+            let json = Array(entry.execution.jsonData())
+            guard json.count <= configuration.maxEventBytes else {
+                rejectOversized(entry, jsonBytes: json.count)
+                continue
+            }
+            batches.enqueue(.init(sequence: entry.sequence, json: json, accountedBytes: entry.bytes, enqueuedAt: now))
         }
         intake.removeAll(keepingCapacity: true)
+    }
+
+    /// An event the writer's frame limit would refuse (by dropping the connection, unanswered, again
+    /// at every resend) is settled here as rejected, loudly, instead of poisoning the connection.
+    private func rejectOversized(_ entry: SendQueue.Entry, jsonBytes: Int) {
+        snapshot.acked += 1
+        snapshot.rejected += 1
+        settledBytes += entry.bytes
+        logger.error(
+            "execlog: execution larger than maxEventBytes; rejected, not sent",
+            metadata: [
+                "id": "\(entry.execution.idString)", "bytes": "\(jsonBytes)",
+                "max_event_bytes": "\(configuration.maxEventBytes)",
+            ])
     }
 
     private func receiveReplies(_ socket: ZMQSocket) throws {
@@ -418,7 +434,12 @@ final class Sender {
     private func spoolOverflow() {
         lastSequenceSeen = max(lastSequenceSeen, overflowIntake.last?.sequence ?? 0)
         for entry in overflowIntake {
-            spoolOwn(Array(entry.execution.jsonData()), sequence: entry.sequence)
+            let json = Array(entry.execution.jsonData())
+            if json.count > configuration.maxEventBytes {
+                rejectOversized(entry, jsonBytes: json.count)
+            } else {
+                spoolOwn(json, sequence: entry.sequence)
+            }
         }
         overflowIntake.removeAll(keepingCapacity: true)
         spool?.endOfBurst()

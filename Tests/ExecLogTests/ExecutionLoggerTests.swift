@@ -272,4 +272,23 @@ import Testing
         #expect(counters.rejected == 1)
         await log.shutdown(timeout: .seconds(5))
     }
+
+    @Test func anEventAboveMaxEventBytesIsRejectedWithoutReachingTheWriter() async throws {
+        let directory = try TemporaryDirectory()
+        let writer = try FakeWriter(endpoint: directory.endpoint())
+        defer { writer.stop() }
+        let log = ExecutionLogger(configuration: .init(endpoint: writer.endpoint, maxEventBytes: 64 << 10))
+        let (first, last) = (sampleExecution(0), sampleExecution(2))
+        var huge = sampleExecution(1)
+        huge.systemPrompt = String(repeating: "x", count: 100 << 10)
+        log.record(first)
+        log.record(huge)
+        log.record(last)
+        #expect(await log.flush(timeout: .seconds(20)))
+        let counters = log.counters
+        #expect(counters.acked == 3 && counters.stored == 2 && counters.rejected == 1)
+        #expect(counters.bufferedBytes == 0)
+        #expect(writer.storedIDs == [first.idString, last.idString])
+        await log.shutdown(timeout: .seconds(5))
+    }
 }

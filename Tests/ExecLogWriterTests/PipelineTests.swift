@@ -8,15 +8,6 @@ import Testing
 /// the real daemon, the real store.
 @Suite(.timeLimit(.minutes(5)))
 struct PipelineTests {
-    struct Summary: Decodable {
-        var emitted: Int
-        var acked: Int
-        var stored: Int
-        var duplicates: Int
-        var rejected: Int
-        var dropped: Int
-    }
-
     @Test(arguments: [(100_000, 4, "ipc"), (5_000, 2, "tcp")])
     func everyExecutionFromSeveralWorkerProcessesIsStoredExactlyOnce(count: Int, processes: Int, transport: String) throws {
         let folder = try TemporaryFolder()
@@ -40,7 +31,7 @@ struct PipelineTests {
         let seconds = Date().timeIntervalSince(started)
         #expect(loadgen.terminationStatus == 0, "\(String(decoding: text, as: UTF8.self))")
         let jsonLine = try #require(String(decoding: text, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("{") })
-        let summary = try JSONDecoder().decode(Summary.self, from: Data(jsonLine.utf8))
+        let summary = try JSONDecoder().decode(EmitSummary.self, from: Data(jsonLine.utf8))
         print("pipeline \(transport): \(processes) processes emitted \(summary.emitted) in \(String(format: "%.1f", seconds)) s; acked \(summary.acked), stored \(summary.stored), duplicates \(summary.duplicates), dropped \(summary.dropped)")
         #expect(summary.emitted == count)
         #expect(summary.acked == count && summary.dropped == 0 && summary.rejected == 0)
