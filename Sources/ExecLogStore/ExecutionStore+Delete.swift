@@ -8,7 +8,16 @@ extension ExecutionStore {
     @discardableResult
     public func delete(_ idOrPrefix: String) throws(StoreError) -> String {
         let id = try execution(idOrPrefix).idString
-        try write { db in try db.execute(sql: "DELETE FROM ai_executions WHERE id = ?", arguments: [id]) }
+        try write { db in
+            var rollups = ExecutionRollups()
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT \(ExecutionRollups.countedColumns) FROM ai_executions WHERE id = ?", arguments: [id])
+            {
+                rollups.count(row: row, sign: -1)
+            }
+            try db.execute(sql: "DELETE FROM ai_executions WHERE id = ?", arguments: [id])
+            try rollups.apply(in: db)
+        }
         return id
     }
 
@@ -32,13 +41,24 @@ extension ExecutionStore {
         let cutoffText = Timestamp.format(cutoff)
         for chunkNumber in 1...max(1, maxChunks) {
             let (executions, reports) = try write { db in
-                try db.execute(
+                // The chunk's rows are read first (their small columns only) to take them off the rollups.
+                var rollups = ExecutionRollups()
+                var rowids: [Int64] = []
+                let rows = try Row.fetchCursor(
+                    db,
                     sql: """
-                        DELETE FROM ai_executions WHERE rowid IN (
-                            SELECT rowid FROM ai_executions WHERE created_at < ? ORDER BY created_at LIMIT ?)
+                        SELECT rowid, \(ExecutionRollups.countedColumns) FROM ai_executions
+                        WHERE created_at < ? ORDER BY created_at LIMIT ?
                         """,
                     arguments: [cutoffText, chunkSize])
-                let executions = db.changesCount
+                while let row = try rows.next() {
+                    rowids.append(row["rowid"])
+                    rollups.count(row: row, sign: -1)
+                }
+                let delete = try db.cachedStatement(sql: "DELETE FROM ai_executions WHERE rowid = ?")
+                for rowid in rowids { try delete.execute(arguments: [rowid]) }
+                try rollups.apply(in: db)
+                let executions = rowids.count
                 try db.execute(
                     sql: """
                         DELETE FROM emitter_drops WHERE rowid IN (

@@ -30,13 +30,22 @@ extension ExecutionStore {
     }
 
     /// The insert itself, for callers that already hold a transaction (the writer adds dead letters to it).
+    /// The hourly rollups (`execution_rollups`) are updated in the same transaction.
     static func insert(_ executions: [Execution], in db: Database) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: Self.insertSQL)
         var result = InsertResult()
+        var rollups = ExecutionRollups()
         for execution in executions {
-            try statement.execute(arguments: StatementArguments(Self.columnValues(execution)))
-            if db.changesCount == 1 { result.stored += 1 } else { result.duplicates += 1 }
+            let createdAt = Timestamp.format(execution.createdAt)
+            try statement.execute(arguments: StatementArguments(Self.columnValues(execution, createdAt: createdAt)))
+            if db.changesCount == 1 {
+                result.stored += 1
+                rollups.count(execution, createdAt: createdAt)
+            } else {
+                result.duplicates += 1
+            }
         }
+        try rollups.apply(in: db)
         return result
     }
 
@@ -61,10 +70,10 @@ extension ExecutionStore {
     }
 
     /// The values of `insertedColumns`, in their order.
-    static func columnValues(_ execution: Execution) -> [(any DatabaseValueConvertible)?] {
+    static func columnValues(_ execution: Execution, createdAt: String) -> [(any DatabaseValueConvertible)?] {
         [
             execution.idString,
-            Timestamp.format(execution.createdAt),
+            createdAt,
             execution.usageType,
             execution.provider,
             execution.modelName,

@@ -1,84 +1,187 @@
+import ExecLogModel
+import Foundation
 import GRDB
 
 extension ExecutionStore {
     /// Totals, breakdowns and latency percentiles over the executions that match `filter`.
     ///
-    /// Two passes over the covering index `ai_executions_stats`, never over the rows: one grouped by
-    /// provider × usage type × model × status (a few hundred groups at most) from which every total and
-    /// breakdown is summed, and one grouped by duration for exact percentiles.
+    /// Whole hours come from the hourly rollups (`execution_rollups`, a few rows per hour whatever the
+    /// number of executions); only the part of the time range that does not fall on whole hours, at most
+    /// an hour at each end, is read from `ai_executions` through its `created_at` index. Counts and token
+    /// sums are exact; percentiles are within 1 % (see `LatencyHistogram`).
     @available(*, noasync, message: "blocks on SQLite")
     public func stats(_ filter: ExecutionFilter = ExecutionFilter()) throws(StoreError) -> ExecutionStats {
-        let (conditions, arguments) = filter.sqlConditions
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let split = StatsTimeSplit(from: filter.from, to: filter.to)
         return try read { db in
-            var stats = ExecutionStats()
-            var timedCount = 0
-            var timeSum = 0
-            let groups = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT provider, usage_type, model_name, error_message IS NOT NULL AS failed,
-                           count(*) AS executions, total(input_tokens) AS input_tokens,
-                           total(output_tokens) AS output_tokens,
-                           total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0)))
-                               AS total_tokens,
-                           count(execution_time_ms) AS timed, total(execution_time_ms) AS time_sum
-                    FROM ai_executions INDEXED BY ai_executions_stats
-                    \(whereClause)
-                    GROUP BY provider, usage_type, model_name, failed
-                    """,
-                arguments: arguments)
-            while let row = try groups.next() {
-                let executions: Int = row["executions"]
-                let tokens = Int(row["total_tokens"] as Double)
-                let provider: String = row["provider"]
-                let usageType: String = row["usage_type"]
-                let model: String = row["model_name"]
-                stats.totalExecutions += executions
-                stats.totalInputTokens += Int(row["input_tokens"] as Double)
-                stats.totalOutputTokens += Int(row["output_tokens"] as Double)
-                stats.totalTokens += tokens
-                stats.executionsByProvider[provider, default: 0] += executions
-                stats.executionsByUsageType[usageType, default: 0] += executions
-                stats.executionsByModel[model, default: 0] += executions
-                stats.tokensByProvider[provider, default: 0] += tokens
-                stats.tokensByUsageType[usageType, default: 0] += tokens
-                stats.tokensByModel[model, default: 0] += tokens
-                if row["failed"] as Bool { stats.errorCount += executions }
-                timedCount += row["timed"] as Int
-                timeSum += Int(row["time_sum"] as Double)
+            var groups: [StatsGroup: ExecutionRollups.Totals] = [:]
+            if let hours = split.wholeHours {
+                try Self.addRollups(filter, hours: hours, into: &groups, db)
             }
-            if stats.totalExecutions > 0 {
-                stats.errorRate = Double(stats.errorCount) / Double(stats.totalExecutions)
+            for range in split.rawRanges {
+                var rangeFilter = filter
+                (rangeFilter.from, rangeFilter.to) = (range.from, range.to)
+                try Self.addRows(rangeFilter, into: &groups, db)
             }
-            guard timedCount > 0 else { return stats }
-            stats.avgExecutionTimeMs = Double(timeSum) / Double(timedCount)
+            return ExecutionStats(groups)
+        }
+    }
 
-            // Exact nearest-rank percentiles from the duration histogram, walked once in ascending order.
-            let ranks = [0.50, 0.95, 0.99].map { max(1, Int((Double(timedCount) * $0).rounded(.up))) }
-            var results: [Int] = []
-            var seen = 0
-            let histogram = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT execution_time_ms AS duration, count(*) AS n
-                    FROM ai_executions INDEXED BY ai_executions_stats
-                    \(whereClause.isEmpty ? "WHERE" : whereClause + " AND") execution_time_ms IS NOT NULL
-                    GROUP BY execution_time_ms ORDER BY execution_time_ms
-                    """,
-                arguments: arguments)
-            while let row = try histogram.next(), results.count < ranks.count {
-                seen += row["n"] as Int
-                while results.count < ranks.count, seen >= ranks[results.count] {
-                    results.append(row["duration"])
-                }
+    /// The rollup rows of the whole hours in `hours` that match the filter's other fields.
+    private static func addRollups(
+        _ filter: ExecutionFilter, hours: StatsTimeSplit.Hours, into groups: inout [StatsGroup: ExecutionRollups.Totals],
+        _ db: Database
+    ) throws {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let first = hours.first {
+            conditions.append("hour >= ?")
+            arguments += [first]
+        }
+        if let end = hours.end {
+            conditions.append("hour < ?")
+            arguments += [end]
+        }
+        if let usageType = filter.usageType {
+            conditions.append("usage_type = ?")
+            arguments += [usageType]
+        }
+        if let provider = filter.provider {
+            conditions.append("provider = ?")
+            arguments += [provider]
+        }
+        if let modelName = filter.modelName {
+            conditions.append("model_name = ?")
+            arguments += [modelName]
+        }
+        if let status = filter.status {
+            conditions.append("failed = ?")
+            arguments += [status == .error]
+        }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT provider, usage_type, model_name, failed, executions, input_tokens, output_tokens, total_tokens,
+                       timed_executions, execution_time_ms_sum, latency_histogram
+                FROM execution_rollups
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                """,
+            arguments: arguments)
+        while let row = try rows.next() {
+            let group = StatsGroup(
+                provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
+            groups[group, default: .init()].merge(ExecutionRollups.totals(row))
+        }
+    }
+
+    /// The executions themselves, for the part of a range that is not whole hours.
+    private static func addRows(
+        _ filter: ExecutionFilter, into groups: inout [StatsGroup: ExecutionRollups.Totals], _ db: Database
+    ) throws {
+        let (conditions, arguments) = filter.sqlConditions
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT provider, usage_type, model_name, error_message IS NOT NULL AS failed, execution_time_ms,
+                       count(*) AS n, total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
+                       total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0))) AS total_tokens
+                FROM ai_executions
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                GROUP BY provider, usage_type, model_name, failed, execution_time_ms
+                """,
+            arguments: arguments)
+        while let row = try rows.next() {
+            let group = StatsGroup(
+                provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
+            let count: Int = row["n"]
+            var totals = groups[group, default: .init()]
+            totals.executions += count
+            totals.inputTokens += Int(row["input_tokens"] as Double)
+            totals.outputTokens += Int(row["output_tokens"] as Double)
+            totals.totalTokens += Int(row["total_tokens"] as Double)
+            if let milliseconds = row["execution_time_ms"] as Int? {
+                totals.timedExecutions += count
+                totals.executionTimeMsSum += count * milliseconds
+                totals.latency.add(milliseconds, count: count)
             }
-            if results.count == 3 {
-                stats.p50ExecutionTimeMs = results[0]
-                stats.p95ExecutionTimeMs = results[1]
-                stats.p99ExecutionTimeMs = results[2]
-            }
-            return stats
+            groups[group] = totals
+        }
+    }
+}
+
+/// The breakdown stats sum from: one per provider × usage type × model × status.
+struct StatsGroup: Hashable {
+    var provider: String
+    var usageType: String
+    var modelName: String
+    var failed: Bool
+}
+
+/// Splits a stats time range into whole hours (read from the rollups) and the rest (read from rows).
+struct StatsTimeSplit {
+    /// A range of rollup hours, as `created_at` prefixes: from `first` (included) to `end` (excluded);
+    /// nil bounds are open.
+    struct Hours {
+        var first: String?
+        var end: String?
+    }
+
+    var wholeHours: Hours?
+    var rawRanges: [(from: Date?, to: Date?)] = []
+
+    init(from: Date?, to: Date?) {
+        // Whole hours start at or after `from` and end at or before `to`.
+        let firstStart = from.map { Self.hourStart(of: $0, roundingUp: true) }
+        let lastEnd = to.map { Self.hourStart(of: $0, roundingUp: false) }
+        if let firstStart, let lastEnd, firstStart >= lastEnd {
+            // Within one hour, or across a single boundary: all from rows.
+            rawRanges = [(from, to)]
+            return
+        }
+        wholeHours = Hours(first: firstStart.map(Self.hourText), end: lastEnd.map(Self.hourText))
+        if let from, let firstStart, from < firstStart { rawRanges.append((from, firstStart)) }
+        if let to, let lastEnd, lastEnd < to { rawRanges.append((lastEnd, to)) }
+    }
+
+    static func hourStart(of date: Date, roundingUp: Bool) -> Date {
+        let hours = date.timeIntervalSince1970 / 3_600
+        return Date(timeIntervalSince1970: (roundingUp ? hours.rounded(.up) : hours.rounded(.down)) * 3_600)
+    }
+
+    static func hourText(_ date: Date) -> String {
+        String(Timestamp.format(date).utf8.prefix(13))!
+    }
+}
+
+extension ExecutionStats {
+    /// Totals and breakdowns summed from the groups; percentiles from their merged histograms.
+    init(_ groups: [StatsGroup: ExecutionRollups.Totals]) {
+        self.init()
+        var timed = 0
+        var timeSum = 0
+        var latency = LatencyHistogram()
+        for (group, totals) in groups where totals.executions > 0 {
+            totalExecutions += totals.executions
+            totalInputTokens += totals.inputTokens
+            totalOutputTokens += totals.outputTokens
+            totalTokens += totals.totalTokens
+            executionsByProvider[group.provider, default: 0] += totals.executions
+            executionsByUsageType[group.usageType, default: 0] += totals.executions
+            executionsByModel[group.modelName, default: 0] += totals.executions
+            tokensByProvider[group.provider, default: 0] += totals.totalTokens
+            tokensByUsageType[group.usageType, default: 0] += totals.totalTokens
+            tokensByModel[group.modelName, default: 0] += totals.totalTokens
+            if group.failed { errorCount += totals.executions }
+            timed += totals.timedExecutions
+            timeSum += totals.executionTimeMsSum
+            latency.merge(totals.latency)
+        }
+        if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }
+        guard timed > 0 else { return }
+        avgExecutionTimeMs = Double(timeSum) / Double(timed)
+        if let percentiles = latency.percentiles([0.50, 0.95, 0.99]) {
+            p50ExecutionTimeMs = percentiles[0]
+            p95ExecutionTimeMs = percentiles[1]
+            p99ExecutionTimeMs = percentiles[2]
         }
     }
 }

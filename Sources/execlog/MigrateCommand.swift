@@ -4,13 +4,25 @@ import ExecLogStore
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Create the store, or upgrade its schema to this version's."
+        abstract: "Create the store, or upgrade its schema to this version's.",
+        discussion: """
+            With --rebuild-rollups, also recompute the hourly totals that stats read from the rows: needed \
+            only after rows were added or deleted by hand (for example in the sqlite3 shell).
+            """
     )
 
     @OptionGroup var store: StoreOptions
 
+    @Flag(help: "Recompute the hourly rollups from the rows.")
+    var rebuildRollups = false
+
     func run() throws {
-        let versions = try store.open(.create).schemaVersions()
+        let opened = try store.open(.create)
+        let versions = try opened.schemaVersions()
         print("\(store.path): schema \(versions.last ?? "none") (\(versions.joined(separator: ", ")))")
+        if rebuildRollups {
+            try opened.rebuildRollups()
+            print("\(store.path): rollups rebuilt from \(try opened.count()) executions")
+        }
     }
 }

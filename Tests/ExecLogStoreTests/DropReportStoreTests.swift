@@ -25,7 +25,13 @@ import Testing
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v2")
             try queue.write { db in
-                _ = try ExecutionStore.insert(executions, in: db)
+                // As v2 inserted them: rows only (v4's rollups are built from them by the upgrade).
+                for execution in executions {
+                    try db.execute(
+                        sql: ExecutionStore.insertSQL,
+                        arguments: StatementArguments(
+                            ExecutionStore.columnValues(execution, createdAt: Timestamp.format(execution.createdAt))))
+                }
                 try db.execute(
                     sql: "INSERT INTO dead_letters (received_at, reason, payload_size, payload) VALUES (?, ?, ?, ?)",
                     arguments: ["2026-11-01T10:00:00.000Z", "invalid JSON", 1, Data([0x7B])])
@@ -35,8 +41,9 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4"])
         #expect(try store.count() == 50)
+        #expect(try store.stats().totalExecutions == 50)  // the rollups were built from the rows
         #expect(try store.execution(executions[17].idString).usageType == executions[17].usageType)
         #expect(try store.deadLetterCount() == 1)
         #expect(try store.emitterDrops() == EmitterDropTotals())

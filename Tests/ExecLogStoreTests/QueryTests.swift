@@ -120,9 +120,11 @@ import Testing
         let average = Double(times.reduce(0, +)) / Double(times.count)
         #expect(abs(try #require(stats.avgExecutionTimeMs) - average) < 0.001)
         func nearestRank(_ p: Double) -> Int { times[max(1, Int((Double(times.count) * p).rounded(.up))) - 1] }
-        #expect(stats.p50ExecutionTimeMs == nearestRank(0.50))
-        #expect(stats.p95ExecutionTimeMs == nearestRank(0.95))
-        #expect(stats.p99ExecutionTimeMs == nearestRank(0.99))
+        // Percentiles come from histograms with buckets under 1 % wide.
+        func close(_ value: Int?, _ exact: Int) -> Bool { value.map { abs($0 - exact) <= exact / 100 + 1 } ?? false }
+        #expect(close(stats.p50ExecutionTimeMs, nearestRank(0.50)))
+        #expect(close(stats.p95ExecutionTimeMs, nearestRank(0.95)))
+        #expect(close(stats.p99ExecutionTimeMs, nearestRank(0.99)))
         #expect(abs(stats.errorRate - Double(stats.errorCount) / Double(matching.count)) < 1e-12)
     }
 }

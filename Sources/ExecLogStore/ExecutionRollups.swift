@@ -1,0 +1,175 @@
+import ExecLogModel
+import Foundation
+import GRDB
+
+/// Hourly totals per provider × usage type × model × status, kept in `execution_rollups` in the same
+/// transaction as every insert and delete of `ai_executions`, so that stats never read raw rows but
+/// at the edges of a time range that does not fall on whole hours.
+///
+/// A value collects the changes of one transaction, then `apply(in:)` adds them to the table.
+struct ExecutionRollups {
+    struct Key: Hashable {
+        /// `created_at`'s first 13 characters: `2026-11-27T14`.
+        var hour: String
+        var provider: String
+        var usageType: String
+        var modelName: String
+        var failed: Bool
+    }
+
+    struct Totals {
+        var executions = 0
+        var inputTokens = 0
+        var outputTokens = 0
+        /// `total_tokens` as reported, else input + output: what stats calls total tokens.
+        var totalTokens = 0
+        var timedExecutions = 0
+        var executionTimeMsSum = 0
+        var latency = LatencyHistogram()
+
+        mutating func merge(_ other: Totals, sign: Int = 1) {
+            executions += sign * other.executions
+            inputTokens += sign * other.inputTokens
+            outputTokens += sign * other.outputTokens
+            totalTokens += sign * other.totalTokens
+            timedExecutions += sign * other.timedExecutions
+            executionTimeMsSum += sign * other.executionTimeMsSum
+            latency.merge(other.latency, sign: sign)
+        }
+    }
+
+    private(set) var changes: [Key: Totals] = [:]
+
+    var isEmpty: Bool { changes.isEmpty }
+
+    /// Counts one execution stored (`sign` 1) or deleted (-1), from its column values.
+    mutating func count(
+        createdAt: String, provider: String, usageType: String, modelName: String, failed: Bool,
+        inputTokens: Int?, outputTokens: Int?, totalTokens: Int?, executionTimeMs: Int?, sign: Int
+    ) {
+        let key = Key(
+            hour: String(createdAt.utf8.prefix(13))!, provider: provider, usageType: usageType, modelName: modelName,
+            failed: failed)
+        var totals = changes[key, default: Totals()]
+        totals.executions += sign
+        totals.inputTokens += sign * (inputTokens ?? 0)
+        totals.outputTokens += sign * (outputTokens ?? 0)
+        totals.totalTokens += sign * (totalTokens ?? ((inputTokens ?? 0) + (outputTokens ?? 0)))
+        if let executionTimeMs {
+            totals.timedExecutions += sign
+            totals.executionTimeMsSum += sign * executionTimeMs
+            totals.latency.add(executionTimeMs, count: sign)
+        }
+        changes[key] = totals
+    }
+
+    mutating func count(_ execution: Execution, createdAt: String) {
+        count(
+            createdAt: createdAt, provider: execution.provider, usageType: execution.usageType,
+            modelName: execution.modelName, failed: execution.errorMessage != nil,
+            inputTokens: execution.inputTokens, outputTokens: execution.outputTokens,
+            totalTokens: execution.totalTokens, executionTimeMs: execution.executionTimeMs, sign: 1)
+    }
+
+    /// The columns `count(row:sign:)` reads, for a SELECT over rows about to be deleted.
+    static let countedColumns =
+        "created_at, provider, usage_type, model_name, error_message IS NOT NULL AS failed, input_tokens, output_tokens, total_tokens, execution_time_ms"
+
+    mutating func count(row: Row, sign: Int) {
+        count(
+            createdAt: row["created_at"], provider: row["provider"], usageType: row["usage_type"],
+            modelName: row["model_name"], failed: row["failed"], inputTokens: row["input_tokens"],
+            outputTokens: row["output_tokens"], totalTokens: row["total_tokens"],
+            executionTimeMs: row["execution_time_ms"], sign: sign)
+    }
+
+    /// Adds the collected changes to `execution_rollups`: one read and one write per key touched (a
+    /// batch of a thousand executions touches a few dozen). A row whose executions fall to zero goes.
+    func apply(in db: Database) throws {
+        let select = try db.cachedStatement(
+            sql: """
+                SELECT executions, input_tokens, output_tokens, total_tokens, timed_executions,
+                       execution_time_ms_sum, latency_histogram
+                FROM execution_rollups
+                WHERE hour = ? AND provider = ? AND usage_type = ? AND model_name = ? AND failed = ?
+                """)
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO execution_rollups (hour, provider, usage_type, model_name, failed, executions,
+                    input_tokens, output_tokens, total_tokens, timed_executions, execution_time_ms_sum, latency_histogram)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let delete = try db.cachedStatement(
+            sql: """
+                DELETE FROM execution_rollups
+                WHERE hour = ? AND provider = ? AND usage_type = ? AND model_name = ? AND failed = ?
+                """)
+        for (key, change) in changes {
+            let keyArguments: StatementArguments = [key.hour, key.provider, key.usageType, key.modelName, key.failed]
+            var totals = Totals()
+            if let row = try Row.fetchOne(select, arguments: keyArguments) {
+                totals = Self.totals(row)
+            }
+            totals.merge(change)
+            if totals.executions <= 0 {
+                try delete.execute(arguments: keyArguments)
+                continue
+            }
+            try upsert.execute(
+                arguments: keyArguments + [
+                    totals.executions, totals.inputTokens, totals.outputTokens, totals.totalTokens,
+                    totals.timedExecutions, totals.executionTimeMsSum, Data(totals.latency.encoded),
+                ])
+        }
+    }
+
+    /// A row of `execution_rollups` (the columns of `apply`'s SELECT).
+    static func totals(_ row: Row) -> Totals {
+        var totals = Totals()
+        totals.executions = row["executions"]
+        totals.inputTokens = row["input_tokens"]
+        totals.outputTokens = row["output_tokens"]
+        totals.totalTokens = row["total_tokens"]
+        totals.timedExecutions = row["timed_executions"]
+        totals.executionTimeMsSum = row["execution_time_ms_sum"]
+        let blob = (row["latency_histogram"] as Data?) ?? Data()
+        totals.latency = LatencyHistogram(encoded: Array(blob)) ?? LatencyHistogram()
+        return totals
+    }
+
+    /// Recomputes the whole table from `ai_executions`: the v4 migration, and `execlog migrate
+    /// --rebuild-rollups` after rows were changed by hand (the sqlite3 shell does not maintain it).
+    static func rebuild(in db: Database) throws {
+        try db.execute(sql: "DELETE FROM execution_rollups")
+        var rollups = ExecutionRollups()
+        // Grouped as finely as the histograms need, so the pass reads each row once and holds little.
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT substr(created_at, 1, 13) AS hour, provider, usage_type, model_name,
+                       error_message IS NOT NULL AS failed, execution_time_ms, count(*) AS n,
+                       total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
+                       total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0))) AS total_tokens
+                FROM ai_executions
+                GROUP BY hour, provider, usage_type, model_name, failed, execution_time_ms
+                """)
+        while let row = try rows.next() {
+            let key = Key(
+                hour: row["hour"], provider: row["provider"], usageType: row["usage_type"],
+                modelName: row["model_name"], failed: row["failed"])
+            let count: Int = row["n"]
+            var totals = rollups.changes[key, default: Totals()]
+            totals.executions += count
+            totals.inputTokens += Int(row["input_tokens"] as Double)
+            totals.outputTokens += Int(row["output_tokens"] as Double)
+            totals.totalTokens += Int(row["total_tokens"] as Double)
+            if let milliseconds = row["execution_time_ms"] as Int? {
+                totals.timedExecutions += count
+                totals.executionTimeMsSum += count * milliseconds
+                totals.latency.add(milliseconds, count: count)
+            }
+            rollups.changes[key] = totals
+        }
+        try rollups.apply(in: db)
+    }
+}

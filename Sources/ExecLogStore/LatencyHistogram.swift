@@ -1,0 +1,111 @@
+/// Counts of execution durations in buckets narrow enough for percentiles within 1 %: every value
+/// below 128 ms has its own bucket, and above that a bucket spans 1/64 to 1/128 of its values (the
+/// seven most significant bits are kept), so 20 s of range needs a few hundred buckets at most.
+///
+/// Stored in `execution_rollups.latency_histogram` as a BLOB: pairs of unsigned LEB128 varints,
+/// (bucket index minus the previous pair's index, count), in ascending bucket order.
+struct LatencyHistogram: Equatable, Sendable {
+    private(set) var counts: [Int: Int] = [:]
+
+    init() {}
+
+    var isEmpty: Bool { counts.isEmpty }
+
+    /// Adds `count` (negative to remove) durations of `milliseconds`.
+    mutating func add(_ milliseconds: Int, count: Int = 1) {
+        let bucket = Self.bucket(of: max(0, milliseconds))
+        let updated = counts[bucket, default: 0] + count
+        counts[bucket] = updated > 0 ? updated : nil
+    }
+
+    mutating func merge(_ other: LatencyHistogram, sign: Int = 1) {
+        for (bucket, count) in other.counts {
+            let updated = counts[bucket, default: 0] + sign * count
+            counts[bucket] = updated > 0 ? updated : nil
+        }
+    }
+
+    /// Nearest-rank percentiles (fractions in ascending order), each the middle of its bucket.
+    func percentiles(_ fractions: [Double]) -> [Int]? {
+        let total = counts.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        let ranks = fractions.map { max(1, Int((Double(total) * $0).rounded(.up))) }
+        var results: [Int] = []
+        var seen = 0
+        for bucket in counts.keys.sorted() where results.count < ranks.count {
+            seen += counts[bucket]!
+            while results.count < ranks.count, seen >= ranks[results.count] {
+                results.append(Self.representative(of: bucket))
+            }
+        }
+        return results
+    }
+
+    // MARK: - Buckets
+
+    static let exactBelow = 128
+
+    static func bucket(of value: Int) -> Int {
+        guard value >= exactBelow else { return value }
+        let shift = (Int.bitWidth - value.leadingZeroBitCount) - 7
+        return shift * 64 + (value >> shift)
+    }
+
+    /// The middle of the bucket's range of values.
+    static func representative(of bucket: Int) -> Int {
+        guard bucket >= exactBelow else { return bucket }
+        let shift = bucket / 64 - 1
+        let mantissa = bucket - (shift + 1) * 64 + 64
+        let low = mantissa << shift
+        return low + ((1 << shift) - 1) / 2
+    }
+
+    // MARK: - Encoding
+
+    var encoded: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(counts.count * 3)
+        var previous = 0
+        for bucket in counts.keys.sorted() {
+            Self.appendVarint(bucket - previous, to: &bytes)
+            Self.appendVarint(counts[bucket]!, to: &bytes)
+            previous = bucket
+        }
+        return bytes
+    }
+
+    /// Nil for bytes that are not a histogram (a damaged BLOB): the caller falls back to the rows.
+    init?(encoded bytes: [UInt8]) {
+        var index = 0
+        var bucket = 0
+        while index < bytes.count {
+            guard let delta = Self.readVarint(bytes, &index), let count = Self.readVarint(bytes, &index) else {
+                return nil
+            }
+            bucket += delta
+            if count > 0 { counts[bucket, default: 0] += count }
+        }
+    }
+
+    private static func appendVarint(_ value: Int, to bytes: inout [UInt8]) {
+        var value = UInt64(value)
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    private static func readVarint(_ bytes: [UInt8], _ index: inout Int) -> Int? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count, shift < 63 {
+            let byte = bytes[index]
+            index += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return Int(exactly: value) }
+            shift += 7
+        }
+        return nil
+    }
+}
