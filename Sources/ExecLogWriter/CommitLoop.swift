@@ -118,12 +118,14 @@ final class CommitLoop: Sendable {
     }
 
     /// Idle with commits behind it: a PASSIVE checkpoint (never waits). After `checkpointCommits` commits,
-    /// or once the WAL is over `checkpointWALBytes`: a TRUNCATE, retried at most once a second while busy.
+    /// once the WAL is over `checkpointWALBytes`, or when idle with the WAL over `idleCheckpointWALBytes`
+    /// (left grown by a long reader): a TRUNCATE, retried at most once a second while busy.
     private func checkpointIfDue(_ schedule: inout CheckpointSchedule, idle: Bool) {
         let walBytes = store.walFileBytes
         counters.update { $0.walBytes = walBytes }
         let truncateDue = schedule.commitsSinceTruncate >= configuration.checkpointCommits
             || (walBytes > configuration.checkpointWALBytes)
+            || (idle && walBytes > configuration.idleCheckpointWALBytes)
         let mode: ExecutionStore.CheckpointMode
         if truncateDue, ContinuousClock.now >= schedule.nextTruncateAttempt {
             mode = .truncate
