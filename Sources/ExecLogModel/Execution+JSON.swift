@@ -133,6 +133,8 @@ extension Execution {
         decoder.userInfo[Execution.receivedAtKey] = receivedAt
         let execution: Execution
         do {
+            // Parsed once here, in linear time: the free-form fields come from this tree (JSONValue.init(from:)).
+            decoder.userInfo[JSONValue.parsedDocumentKey] = try JSONValue.parse(json)
             execution = try decoder.decode(Execution.self, from: Data(json))
         } catch let error as ExecutionError {
             throw error

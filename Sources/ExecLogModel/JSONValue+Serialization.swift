@@ -79,8 +79,10 @@ extension JSONValue {
         try parse(Data(text.utf8))
     }
 
-    /// Parses JSON bytes. Throws for anything that is not one JSON value.
+    /// Parses JSON bytes (RFC 8259, UTF-8), in time linear in their length. Throws for anything that is not
+    /// one JSON value.
     public static func parse(_ bytes: some DataProtocol) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        let contiguous = Array(bytes)
+        return try contiguous.withUnsafeBufferPointer { buffer throws(JSONParser.SyntaxError) in try JSONParser.parse(buffer) }
     }
 }

@@ -18,10 +18,39 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+
+    /// The value at a coding path (object keys and array indexes), if there is one.
+    func value(at path: [any CodingKey]) -> JSONValue? {
+        var value = self
+        for key in path {
+            switch value {
+            case .object(let members):
+                guard let member = members[key.stringValue] else { return nil }
+                value = member
+            case .array(let elements):
+                guard let index = key.intValue, elements.indices.contains(index) else { return nil }
+                value = elements[index]
+            default:
+                return nil
+            }
+        }
+        return value
+    }
 }
 
 extension JSONValue: Codable {
+    /// User-info key: the whole document being decoded, already parsed by `JSONValue.parse`. A `JSONValue`
+    /// in it is then taken from that tree by its coding path instead of being decoded value by value, whose
+    /// type probing costs time cubic in the nesting depth (see `JSONParser`).
+    static let parsedDocumentKey = CodingUserInfoKey(rawValue: "execlog.parsedDocument")!
+
     public init(from decoder: any Decoder) throws {
+        if let document = decoder.userInfo[Self.parsedDocumentKey] as? JSONValue,
+            let value = document.value(at: decoder.codingPath)
+        {
+            self = value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

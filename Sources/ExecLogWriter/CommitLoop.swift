@@ -39,7 +39,6 @@ final class CommitLoop: Sendable {
         while let group = queue.nextGroup(idle: 1) {
             if !group.isEmpty {
                 commit(group)
-                queue.finished(group)
                 checkpoints.committed()
                 checkpointIfDue(&checkpoints, idle: false)
             } else {
@@ -53,7 +52,7 @@ final class CommitLoop: Sendable {
 
     /// Commits the group, retrying with back-off while SQLite fails (disk full, I/O error, lock timeout):
     /// nothing is acked until the COMMIT returned. At shutdown it gives up after a while; the emitters
-    /// still hold those events and will send them again.
+    /// still hold those events and will send them again. Either way it tells the queue the group is finished.
     private func commit(_ group: [PendingBatch]) {
         var delay = 0.05
         var firstFailure: Date?
@@ -83,6 +82,9 @@ final class CommitLoop: Sendable {
                         }
                     }
                 }
+                // Out of queue_depth before any ack leaves: a status asked right after an ack must not count
+                // that batch's events as still waiting.
+                queue.finished(group)
                 counters.update { status in
                     status.stored += stored
                     status.duplicates += duplicates
@@ -103,6 +105,7 @@ final class CommitLoop: Sendable {
                 firstFailure = since
                 if queue.isStopping, Date().timeIntervalSince(since) > 10 {
                     abandonedEvents.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
+                    queue.finished(group)
                     logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])
                     return
                 }
@@ -146,12 +149,14 @@ final class CommitLoop: Sendable {
     }
 
     /// Idle with commits behind it: a PASSIVE checkpoint (never waits). After `checkpointCommits` commits,
-    /// or once the WAL is over `checkpointWALBytes`: a TRUNCATE, retried at most once a second while busy.
+    /// once the WAL is over `checkpointWALBytes`, or when idle with the WAL over `idleCheckpointWALBytes`
+    /// (left grown by a long reader): a TRUNCATE, retried at most once a second while busy.
     private func checkpointIfDue(_ schedule: inout CheckpointSchedule, idle: Bool) {
         let walBytes = store.walFileBytes
         counters.update { $0.walBytes = walBytes }
         let truncateDue = schedule.commitsSinceTruncate >= configuration.checkpointCommits
             || (walBytes > configuration.checkpointWALBytes)
+            || (idle && walBytes > configuration.idleCheckpointWALBytes)
         let mode: ExecutionStore.CheckpointMode
         if truncateDue, ContinuousClock.now >= schedule.nextTruncateAttempt {
             mode = .truncate

@@ -25,6 +25,10 @@ public struct WriterConfiguration: Sendable {
     public var checkpointCommits: Int = 1_000
     /// …or as soon as the `-wal` file is larger than this. A busy one is tried again later.
     public var checkpointWALBytes: Int = 64 << 20
+    /// …or, once the writer is idle, when the `-wal` file is larger than this: it grew while a reader held
+    /// checkpoints back, and nothing else would empty it before the next `checkpointCommits` commits.
+    /// (SQLite's own checkpoints keep a WAL with no reader in the way near 4 MiB: 1,000 pages.)
+    public var idleCheckpointWALBytes: Int = 4 << 20
 
     public init(endpoints: [String], storePath: String) {
         self.endpoints = endpoints
