@@ -88,7 +88,7 @@ let package = Package(
 
         // Temp folders and the built executables, shared by the test targets.
         .target(name: "ExecLogTestSupport", path: "Tests/ExecLogTestSupport"),
-        .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel"]),
+        .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel", "ExecLogSimulation"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "ExecLogWireTests", dependencies: ["ExecLogWire", "ExecLogModel"]),
         .testTarget(name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel"]),

@@ -183,7 +183,7 @@ final class Sender {
         let now = ContinuousClock.now
         lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
         for entry in intake {
-            let json = Array(entry.execution.jsonData())
+            let json = entry.execution.wireJSON()
             guard json.count <= configuration.maxEventBytes else {
                 rejectOversized(entry, jsonBytes: json.count)
                 continue
@@ -434,7 +434,7 @@ final class Sender {
     private func spoolOverflow() {
         lastSequenceSeen = max(lastSequenceSeen, overflowIntake.last?.sequence ?? 0)
         for entry in overflowIntake {
-            let json = Array(entry.execution.jsonData())
+            let json = entry.execution.wireJSON()
             if json.count > configuration.maxEventBytes {
                 rejectOversized(entry, jsonBytes: json.count)
             } else {

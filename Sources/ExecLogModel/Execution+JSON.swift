@@ -149,6 +149,7 @@ extension Execution {
 
     /// The JSON form of this execution: compact without nulls (the wire), or pretty with every field (reports).
     public func jsonData(pretty: Bool = false, includeNulls: Bool = false) -> Data {
+        if !pretty, !includeNulls { return Data(wireJSON()) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
         encoder.userInfo[Execution.includeNullsKey] = includeNulls

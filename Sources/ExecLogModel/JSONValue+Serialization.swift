@@ -11,7 +11,7 @@ extension JSONValue {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private func append(to output: inout [UInt8]) {
+    func append(to output: inout [UInt8]) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)

@@ -29,12 +29,28 @@ struct ExecutionRollups {
 
         mutating func merge(_ other: Totals, sign: Int = 1) {
             executions += sign * other.executions
-            inputTokens += sign * other.inputTokens
-            outputTokens += sign * other.outputTokens
-            totalTokens += sign * other.totalTokens
+            inputTokens = inputTokens.saturatingAdd(sign * other.inputTokens)
+            outputTokens = outputTokens.saturatingAdd(sign * other.outputTokens)
+            totalTokens = totalTokens.saturatingAdd(sign * other.totalTokens)
             timedExecutions += sign * other.timedExecutions
-            executionTimeMsSum += sign * other.executionTimeMsSum
+            executionTimeMsSum = executionTimeMsSum.saturatingAdd(sign * other.executionTimeMsSum)
             latency.merge(other.latency, sign: sign)
+        }
+
+        /// Adds `count` executions with these values (negative `count` to remove them).
+        mutating func add(
+            count: Int, inputTokens: Int?, outputTokens: Int?, totalTokens: Int?, executionTimeMs: Int?
+        ) {
+            executions += count
+            self.inputTokens = self.inputTokens.saturatingAdd((inputTokens ?? 0).saturatingMultiply(count))
+            self.outputTokens = self.outputTokens.saturatingAdd((outputTokens ?? 0).saturatingMultiply(count))
+            let total = totalTokens ?? (inputTokens ?? 0).saturatingAdd(outputTokens ?? 0)
+            self.totalTokens = self.totalTokens.saturatingAdd(total.saturatingMultiply(count))
+            if let executionTimeMs {
+                timedExecutions += count
+                executionTimeMsSum = executionTimeMsSum.saturatingAdd(executionTimeMs.saturatingMultiply(count))
+                latency.add(executionTimeMs, count: count)
+            }
         }
     }
 
@@ -50,17 +66,9 @@ struct ExecutionRollups {
         let key = Key(
             hour: String(createdAt.utf8.prefix(13))!, provider: provider, usageType: usageType, modelName: modelName,
             failed: failed)
-        var totals = changes[key, default: Totals()]
-        totals.executions += sign
-        totals.inputTokens += sign * (inputTokens ?? 0)
-        totals.outputTokens += sign * (outputTokens ?? 0)
-        totals.totalTokens += sign * (totalTokens ?? ((inputTokens ?? 0) + (outputTokens ?? 0)))
-        if let executionTimeMs {
-            totals.timedExecutions += sign
-            totals.executionTimeMsSum += sign * executionTimeMs
-            totals.latency.add(executionTimeMs, count: sign)
-        }
-        changes[key] = totals
+        changes[key, default: Totals()].add(
+            count: sign, inputTokens: inputTokens, outputTokens: outputTokens, totalTokens: totalTokens,
+            executionTimeMs: executionTimeMs)
     }
 
     mutating func count(_ execution: Execution, createdAt: String) {
@@ -157,19 +165,43 @@ struct ExecutionRollups {
             let key = Key(
                 hour: row["hour"], provider: row["provider"], usageType: row["usage_type"],
                 modelName: row["model_name"], failed: row["failed"])
-            let count: Int = row["n"]
-            var totals = rollups.changes[key, default: Totals()]
-            totals.executions += count
-            totals.inputTokens += Int(row["input_tokens"] as Double)
-            totals.outputTokens += Int(row["output_tokens"] as Double)
-            totals.totalTokens += Int(row["total_tokens"] as Double)
-            if let milliseconds = row["execution_time_ms"] as Int? {
-                totals.timedExecutions += count
-                totals.executionTimeMsSum += count * milliseconds
-                totals.latency.add(milliseconds, count: count)
-            }
-            rollups.changes[key] = totals
+            rollups.changes[key, default: Totals()].add(row)
         }
         try rollups.apply(in: db)
+    }
+}
+
+extension ExecutionRollups.Totals {
+    /// Adds a group of rows: `n` executions with one `execution_time_ms`, and their token sums (SQLite's
+    /// `total()`, a double, so that no sum overflows in SQL).
+    mutating func add(_ row: Row) {
+        let count: Int = row["n"]
+        executions += count
+        inputTokens = inputTokens.saturatingAdd(Int(saturating: row["input_tokens"] as Double))
+        outputTokens = outputTokens.saturatingAdd(Int(saturating: row["output_tokens"] as Double))
+        totalTokens = totalTokens.saturatingAdd(Int(saturating: row["total_tokens"] as Double))
+        if let milliseconds = row["execution_time_ms"] as Int? {
+            timedExecutions += count
+            executionTimeMsSum = executionTimeMsSum.saturatingAdd(milliseconds.saturatingMultiply(count))
+            latency.add(milliseconds, count: count)
+        }
+    }
+}
+
+/// Token counts and durations are any non-negative 64-bit integers on the wire: their sums stop at the
+/// largest integer instead of trapping.
+extension Int {
+    func saturatingAdd(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
+    func saturatingMultiply(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? ((self < 0) != (other < 0) ? .min : .max) : product
+    }
+
+    init(saturating value: Double) {
+        self = value >= 9.2e18 ? .max : value <= -9.2e18 ? .min : Int(value)
     }
 }

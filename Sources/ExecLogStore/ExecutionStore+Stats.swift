@@ -92,18 +92,7 @@ extension ExecutionStore {
         while let row = try rows.next() {
             let group = StatsGroup(
                 provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
-            let count: Int = row["n"]
-            var totals = groups[group, default: .init()]
-            totals.executions += count
-            totals.inputTokens += Int(row["input_tokens"] as Double)
-            totals.outputTokens += Int(row["output_tokens"] as Double)
-            totals.totalTokens += Int(row["total_tokens"] as Double)
-            if let milliseconds = row["execution_time_ms"] as Int? {
-                totals.timedExecutions += count
-                totals.executionTimeMsSum += count * milliseconds
-                totals.latency.add(milliseconds, count: count)
-            }
-            groups[group] = totals
+            groups[group, default: .init()].add(row)
         }
     }
 }
@@ -161,18 +150,18 @@ extension ExecutionStats {
         var latency = LatencyHistogram()
         for (group, totals) in groups where totals.executions > 0 {
             totalExecutions += totals.executions
-            totalInputTokens += totals.inputTokens
-            totalOutputTokens += totals.outputTokens
-            totalTokens += totals.totalTokens
+            totalInputTokens = totalInputTokens.saturatingAdd(totals.inputTokens)
+            totalOutputTokens = totalOutputTokens.saturatingAdd(totals.outputTokens)
+            totalTokens = totalTokens.saturatingAdd(totals.totalTokens)
             executionsByProvider[group.provider, default: 0] += totals.executions
             executionsByUsageType[group.usageType, default: 0] += totals.executions
             executionsByModel[group.modelName, default: 0] += totals.executions
-            tokensByProvider[group.provider, default: 0] += totals.totalTokens
-            tokensByUsageType[group.usageType, default: 0] += totals.totalTokens
-            tokensByModel[group.modelName, default: 0] += totals.totalTokens
+            tokensByProvider[group.provider, default: 0] = tokensByProvider[group.provider, default: 0].saturatingAdd(totals.totalTokens)
+            tokensByUsageType[group.usageType, default: 0] = tokensByUsageType[group.usageType, default: 0].saturatingAdd(totals.totalTokens)
+            tokensByModel[group.modelName, default: 0] = tokensByModel[group.modelName, default: 0].saturatingAdd(totals.totalTokens)
             if group.failed { errorCount += totals.executions }
             timed += totals.timedExecutions
-            timeSum += totals.executionTimeMsSum
+            timeSum = timeSum.saturatingAdd(totals.executionTimeMsSum)
             latency.merge(totals.latency)
         }
         if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }

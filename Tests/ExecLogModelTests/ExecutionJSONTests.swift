@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogSimulation
 import Foundation
 import Testing
 
@@ -28,6 +29,25 @@ import Testing
         for includeNulls in [false, true] {
             let decoded = try Execution.decodeEvent(original.jsonData(includeNulls: includeNulls))
             #expect(decoded == original)
+        }
+    }
+
+    @Test func theHandWrittenWireJSONSaysWhatJSONEncoderSays() throws {
+        var generator = ExecutionGenerator(seed: 11)
+        var samples = (0..<200).map { generator.next(createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double($0))) }
+        var odd = samples[0]
+        odd.systemPrompt = "tab\t quote\" backslash\\ nul\u{0} bell\u{7} 🚀 \u{2028}"
+        odd.temperature = 1e-7
+        odd.tags = ["x", "y"]
+        odd.executionMetadata = ["big": .int(Int64.max), "neg": .double(-2.5e300), "list": [nil, false]]
+        samples.append(odd)
+        for execution in samples {
+            let wire = execution.wireJSON()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            let reference = try encoder.encode(execution)
+            #expect(try JSONValue.parse(wire) == JSONValue.parse(reference))
+            #expect(try Execution.decodeEvent(wire) == execution)
         }
     }
 

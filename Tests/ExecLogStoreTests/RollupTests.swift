@@ -77,6 +77,24 @@ import Testing
         #expect(try store.stats().totalExecutions == 200)
     }
 
+    @Test func theLargestValuesTheWireAllowsSaturateInsteadOfTrapping() throws {
+        let folder = try TemporaryFolder()
+        let store = try ExecutionStore(path: folder.path("s.db"), mode: .create)
+        var executions = Fixtures.executions(3)
+        for index in executions.indices {
+            executions[index].inputTokens = .max
+            executions[index].outputTokens = .max
+            executions[index].executionTimeMs = .max
+        }
+        try store.insert(executions)
+        let stats = try store.stats()
+        #expect(stats.totalExecutions == 3)
+        #expect(stats.totalInputTokens == .max && stats.totalOutputTokens == .max)
+        #expect(try #require(stats.p99ExecutionTimeMs) > Int.max / 100 * 99)
+        try store.delete(executions[0].idString)
+        #expect(try store.stats().totalExecutions == 2)
+    }
+
     @Test func latencyHistogramsRoundTripAndStayWithinOnePercent() throws {
         var histogram = LatencyHistogram()
         var values: [Int] = []

@@ -34,7 +34,7 @@ struct MalformedInputTests {
         let good = EventJSON().bytes
         let badID = "frame 2 must be a batch id of 1 to 64 printable ASCII bytes"
         let frame0 = #"frame 0 must be "execlog/1""#
-        let writerOnly = "a writer accepts only batch and status"
+        let writerOnly = "a writer accepts only batch, report and status"
         // A ZeroMQ message has at least one frame, so "no frame at all" cannot reach the writer (the
         // client library refuses to send it, checked below); one empty frame is the nearest thing.
         return [
