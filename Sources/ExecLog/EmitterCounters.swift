@@ -54,6 +54,9 @@ public struct EmitterCounters: Sendable, Hashable, CustomStringConvertible {
     public var batchesResent = 0
     /// `error` replies from the writer.
     public var errorReplies = 0
+    /// Secrets and personal data replaced by `[REDACTED:…]` markers (``ContentPolicy``), counted per
+    /// replacement. Not part of the equation above.
+    public var redactions = 0
     /// The part of `dropped` that the writer has acknowledged in drop reports, so that it shows in
     /// `execlog status` and `execlog stats`. Not part of the equation above: `dropped - dropsReported`
     /// are drops the writer has not heard of (yet: reports go out about once a second; an older

@@ -50,6 +50,9 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     public var maxSpoolBytes: Int
     /// When the spool's writes are fsynced (default ``SpoolSync/batch``).
     public var spoolSync: SpoolSync
+    /// What of each execution's content leaves the process: by default everything, with API keys,
+    /// bearer tokens, e-mail addresses and card numbers redacted. See ``ContentPolicy``.
+    public var contentPolicy: ContentPolicy
 
     public static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
 
@@ -68,7 +71,8 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         heartbeatTimeout: Duration = .seconds(3),
         spoolDirectory: String? = nil,
         maxSpoolBytes: Int = 1 << 30,
-        spoolSync: SpoolSync = .batch
+        spoolSync: SpoolSync = .batch,
+        contentPolicy: ContentPolicy = ContentPolicy()
     ) {
         self.endpoint = endpoint
         self.maxQueueBytes = maxQueueBytes
@@ -85,6 +89,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         self.spoolDirectory = spoolDirectory
         self.maxSpoolBytes = maxSpoolBytes
         self.spoolSync = spoolSync
+        self.contentPolicy = contentPolicy
     }
 
     /// Environment variables read by ``fromEnvironment(_:)``; unset ones keep their default.
@@ -111,6 +116,16 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         public static let maxSpoolBytes = "EXECLOG_SPOOL_MAX_BYTES"
         /// `EXECLOG_SPOOL_SYNC`: `none`, `batch` or `always`.
         public static let spoolSync = "EXECLOG_SPOOL_SYNC"
+        /// `EXECLOG_CONTENT_CAPTURE`: `full`, `redacted` or `metadata-only`.
+        public static let contentCapture = "EXECLOG_CONTENT_CAPTURE"
+        /// `EXECLOG_CONTENT_CAPTURE_BY_USAGE_TYPE`: `usage_type=capture` pairs, comma-separated.
+        public static let contentCaptureByUsageType = "EXECLOG_CONTENT_CAPTURE_BY_USAGE_TYPE"
+        /// `EXECLOG_REDACT_PATTERNS`: `all`, `none`, or built-in pattern names, comma-separated.
+        public static let redactPatterns = "EXECLOG_REDACT_PATTERNS"
+        /// `EXECLOG_REDACT_CUSTOM_FILE`: a file of extra regular expressions, one per line.
+        public static let redactCustomFile = "EXECLOG_REDACT_CUSTOM_FILE"
+        /// `EXECLOG_MAX_CONTENT_BYTES`: longest text kept per field, in bytes.
+        public static let maxContentBytes = "EXECLOG_MAX_CONTENT_BYTES"
     }
 
     /// The defaults, overridden by the `EXECLOG_*` variables of ``EnvironmentKey``.
@@ -167,6 +182,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             }
             configuration.spoolSync = sync
         }
+        try configuration.contentPolicy.apply(environment)
         return configuration
     }
 
@@ -189,6 +205,10 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             throw ConfigurationError("spoolDirectory must not be empty (nil for no spool)")
         }
         guard maxSpoolBytes > 0 else { throw ConfigurationError("maxSpoolBytes must be > 0") }
+        if let limit = contentPolicy.maxContentBytes, limit < 1 {
+            throw ConfigurationError("contentPolicy.maxContentBytes must be ≥ 1 (nil for no limit)")
+        }
+        _ = try ContentFilter(contentPolicy)
     }
 
     /// The transports the writer listens on (`inproc://` would need the logger's private context).

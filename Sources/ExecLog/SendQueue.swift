@@ -42,6 +42,8 @@ final class SendQueue: Sendable {
         var batchesSent = 0
         var batchesResent = 0
         var errorReplies = 0
+        /// Secrets and personal data replaced by the content policy.
+        var redactions = 0
         /// Drops the writer acknowledged in drop reports.
         var dropsReported = 0
         /// Oldest sequence the sender holds unsettled; nil when it holds none.
@@ -211,6 +213,7 @@ final class SendQueue: Sendable {
             counters.batchesSent = state.sender.batchesSent
             counters.batchesResent = state.sender.batchesResent
             counters.errorReplies = state.sender.errorReplies
+            counters.redactions = state.sender.redactions
             counters.dropsReported = state.sender.dropsReported
             counters.bufferedBytes = state.bytes + state.overflowBytes
             return counters

@@ -23,6 +23,8 @@ final class Sender {
     private let wakeup: WakeupSignal
     private let logger: Logger
     private var batches: InFlightBatches
+    /// Nil when the policy keeps everything as it is.
+    private let contentFilter: ContentFilter?
     private var snapshot = SendQueue.SenderSnapshot()
     /// Accounted bytes settled since the last publish, handed back to the queue's bound.
     private var settledBytes = 0
@@ -79,6 +81,15 @@ final class Sender {
     ) {
         self.spool = spool
         self.configuration = configuration
+        do {
+            let filter = try ContentFilter(configuration.contentPolicy)
+            contentFilter = filter.isIdentity ? nil : filter
+        } catch {
+            // Never send what the operator wanted kept in: without a usable policy, keep no content.
+            logger.error(
+                "execlog: invalid content policy; sending metadata only", metadata: ["error": "\(error)"])
+            contentFilter = try? ContentFilter(ContentPolicy(capture: .metadataOnly))
+        }
         self.queue = queue
         self.wakeup = wakeup
         self.logger = logger
@@ -183,7 +194,7 @@ final class Sender {
         let now = ContinuousClock.now
         lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
         for entry in intake {
-            let json = entry.execution.wireJSON()
+            let json = outgoing(entry.execution).wireJSON()
             guard json.count <= configuration.maxEventBytes else {
                 rejectOversized(entry, jsonBytes: json.count)
                 continue
@@ -191,6 +202,12 @@ final class Sender {
             batches.enqueue(.init(sequence: entry.sequence, json: json, accountedBytes: entry.bytes, enqueuedAt: now))
         }
         intake.removeAll(keepingCapacity: true)
+    }
+
+    /// The execution as the content policy lets it leave the process (to the socket or the spool).
+    private func outgoing(_ execution: Execution) -> Execution {
+        guard let contentFilter else { return execution }
+        return contentFilter.apply(execution, redactions: &snapshot.redactions)
     }
 
     /// An event the writer's frame limit would refuse (by dropping the connection, unanswered, again
@@ -434,7 +451,7 @@ final class Sender {
     private func spoolOverflow() {
         lastSequenceSeen = max(lastSequenceSeen, overflowIntake.last?.sequence ?? 0)
         for entry in overflowIntake {
-            let json = entry.execution.wireJSON()
+            let json = outgoing(entry.execution).wireJSON()
             if json.count > configuration.maxEventBytes {
                 rejectOversized(entry, jsonBytes: json.count)
             } else {
