@@ -168,7 +168,7 @@ struct MalformedInputTests {
         for text in ["[]", #""text""#, "42", "true", #"[{"id":"x"}]"#] {
             bad("top level \(text)", utf8(text), "an event must be a JSON object")
         }
-        bad("top level null", utf8("null"), "expected an object")
+        bad("top level null", utf8("null"), "an event must be a JSON object")
 
         // Wrong types.
         for (field, value, expected) in [
