@@ -22,7 +22,7 @@ public enum StatusReport {
         field("Commit failures", status.commitFailures > 0 ? style.red(Formatting.count(status.commitFailures)) : "0")
         field("Queue depth", Formatting.count(status.queueDepth))
         field("Last commit", String(format: "%.2f ms", status.lastCommitMs))
-        field("WAL", "\(Formatting.count(status.walBytes)) bytes, \(Formatting.count(status.checkpoints)) checkpoints")
+        field("WAL", "\(Formatting.count(status.walBytes)) bytes, \(Formatting.count(status.checkpoints)) checkpoint\(status.checkpoints == 1 ? "" : "s")")
         if !status.synchronous.isEmpty { field("Synchronous", status.synchronous) }
         return output
     }
