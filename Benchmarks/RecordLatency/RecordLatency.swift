@@ -30,7 +30,9 @@ final class Fixture: @unchecked Sendable {
     /// Pre-made executions (~1.5 KB of JSON each), so that generating them is never measured; each gets a
     /// fresh UUIDv7 at use, so that a row is never a duplicate of an earlier run's.
     func prepare(count: Int) {
-        var generator = ExecutionGenerator(seed: 6)
+        var options = ExecutionGenerator.Options()
+        options.payloadBytes = 300  // ~1.5 KB of JSON on average, as row 2's small events
+        var generator = ExecutionGenerator(seed: 6, options: options)
         executions = (0..<min(count, 4_096)).map { _ in generator.next() }
         next = 0
         start = .now

@@ -35,7 +35,9 @@ struct EndToEndCommand: ParsableCommand {
 
     func run() throws {
         let count = Int(rate * seconds)
-        var generator = ExecutionGenerator(seed: 3)
+        var options = ExecutionGenerator.Options()
+        options.payloadBytes = 300  // ~1.5 KB of JSON on average, as row 2's small events
+        var generator = ExecutionGenerator(seed: 3, options: options)
         var executions = (0..<count).map { _ in generator.next() }
         for index in executions.indices { executions[index].id = .v7() }
         var indexByID: [String: Int] = [:]
