@@ -12,8 +12,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "quick or full: printed in the title.")
     var mode: String = "quick"
 
+    @Flag(help: "Print every figure of the folder instead of the table.")
+    var figures = false
+
     func run() throws {
         let figures = try Self.load(results)
+        if self.figures {
+            for key in figures.keys.sorted() { print("\(key)\t\(figures[key]!)") }
+            return
+        }
         func value(_ key: String) -> Double? { figures[key] }
         var table = Table()
 
@@ -94,7 +101,7 @@ struct ReportCommand: ParsableCommand {
         // Row 5: against the configured bounds.
         let emitterPeak = value("emitter-mem.peak_rss_bytes"), emitterBase = value("emitter-mem.base_rss_bytes")
         let emitterBound = emitterBase.flatMap { b in value("emitter-mem.queue_bound_bytes").map { b + $0 } }
-        table.add("5", "emitter RSS, writer stopped (\(Table.count(value("emitter-mem.dropped") ?? 0)) dropped)",
+        table.add("5", "emitter RSS, writer stopped (\(Table.count(value("emitter-mem.dropped") ?? 0)) dropped: full, or unsent at exit)",
                   Table.mebibytes(emitterPeak), "bound \(Table.mebibytes(emitterBound))",
                   ratio: Table.ratio(emitterPeak, emitterBound), target: "≤ 1.0×",
                   met: Table.check(Table.ratio(emitterPeak, emitterBound), atMost: 1))
