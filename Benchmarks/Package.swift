@@ -9,7 +9,8 @@ let package = Package(
     dependencies: [
         // Named, because a path package is otherwise known by its folder name (a checkout can be named anything).
         .package(name: "execlog", path: ".."),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // The repository ordo-one/package-benchmark was renamed ordo-one/benchmark; the plugin warns about the old identity.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,7 +22,7 @@ let package = Package(
         .executableTarget(
             name: "RecordLatency",
             dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ExecLog", package: "execlog"),
                 .product(name: "ExecLogModel", package: "execlog"),
                 .product(name: "ExecLogStore", package: "execlog"),
@@ -29,7 +30,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "RecordLatency",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Rows 2–6: the measurements that need real processes, big stores or a clock across processes.
         .executableTarget(
