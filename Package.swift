@@ -7,6 +7,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ExecLog", targets: ["ExecLog"]),
+        // For the Benchmarks/ sub-package, which measures the store and the simulated fleet directly.
+        .library(name: "ExecLogModel", targets: ["ExecLogModel"]),
+        .library(name: "ExecLogStore", targets: ["ExecLogStore"]),
+        .library(name: "ExecLogSimulation", targets: ["ExecLogSimulation"]),
         .executable(name: "execlog", targets: ["execlog"]),
         .executable(name: "execlogd", targets: ["execlogd"]),
         .executable(name: "execlog-loadgen", targets: ["execlog-loadgen"]),

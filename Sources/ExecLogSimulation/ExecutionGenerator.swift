@@ -12,6 +12,9 @@ public struct ExecutionGenerator: Sendable {
         public var payloadBytes: Int = 1_000
         /// Share of executions whose prompt is 50 times larger than `payloadBytes`.
         public var largePromptRatio: Double = 0.002
+        /// When > 0, every execution carries one and the same system prompt of about this many bytes, in
+        /// place of the short per-usage-type ones: how much a prompt repeated in every row costs the store.
+        public var repeatedSystemPromptBytes: Int = 0
         public init() {}
     }
 
@@ -52,10 +55,26 @@ public struct ExecutionGenerator: Sendable {
 
     public var options: Options
     private var random: SplitMix64
+    /// Made once: the same text for every execution, whatever the seed.
+    private let repeatedSystemPrompt: String?
 
     public init(seed: UInt64 = 42, options: Options = Options()) {
         self.options = options
         self.random = SplitMix64(seed: seed)
+        repeatedSystemPrompt = options.repeatedSystemPromptBytes > 0
+            ? Self.repeatedPrompt(bytes: options.repeatedSystemPromptBytes) : nil
+    }
+
+    /// The phrases in a fixed order, numbered so that the text does not repeat within itself (a
+    /// store that compressed runs would otherwise make it look cheaper than a real prompt).
+    static func repeatedPrompt(bytes: Int) -> String {
+        var result = "You are the house assistant. Rules follow.\n"
+        var rule = 0
+        while result.utf8.count < bytes {
+            rule += 1
+            result += "\(rule). " + phrases[rule % phrases.count] + "\n"
+        }
+        return result
     }
 
     /// The next execution, created at `createdAt` (its id is a UUIDv7 of that time).
@@ -83,7 +102,7 @@ public struct ExecutionGenerator: Sendable {
             id: UUID.v7(at: createdAt),
             usageType: usageType,
             inputMessages: .array(messages),
-            systemPrompt: Self.systemPrompts[usageType],
+            systemPrompt: repeatedSystemPrompt ?? Self.systemPrompts[usageType],
             responseContent: failed ? nil : "Here is the result: " + phrase(),
             inputTokens: inputTokens,
             outputTokens: outputTokens,

@@ -259,6 +259,7 @@ struct EmitCommand: AsyncParsableCommand {
                 "--stream", "\(stream &* UInt64(processes) &+ UInt64(index))",
                 "--error-ratio", "\(generatorOptions.errorRatio)",
                 "--payload-bytes", "\(generatorOptions.payloadBytes)", "--seed", "\(generatorOptions.seed)",
+                "--repeat-system-prompt-bytes", "\(generatorOptions.repeatSystemPromptBytes)",
             ]
             if let endpoint { arguments += ["--endpoint", endpoint] }
             if let idsOut { arguments += ["--ids-out", idsOut] }

@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+
+/// Prints the one table of scripts/bench from the figures the run left in a folder: each figure beside
+/// its baseline measured in the same run, their ratio, the target and whether it is met.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report")
+
+    @Option(help: "The folder of one run's figures (*.json, and record/ from package-benchmark).")
+    var results: String
+
+    @Option(help: "quick or full: printed in the title.")
+    var mode: String = "quick"
+
+    @Flag(help: "Print every figure of the folder instead of the table.")
+    var figures = false
+
+    func run() throws {
+        let figures = try Self.load(results)
+        if self.figures {
+            for key in figures.keys.sorted() { print("\(key)\t\(figures[key]!)") }
+            return
+        }
+        func value(_ key: String) -> Double? { figures[key] }
+        var table = Table()
+
+        // Row 1: package-benchmark's figures, in nanoseconds and allocations per call.
+        let base = "record.baseline insert+commit FULL"
+        for (label, name) in [("writer up", "record() writer up"), ("writer stopped", "record() writer stopped")] {
+            for (percentile, key) in [("p50", "p50"), ("p99", "p99"), ("p99.9", "p99.9")] {
+                let figure = value("record.\(name).wallClock.\(key)")
+                let baseline = value("\(base).wallClock.\(key)")
+                table.add(
+                    "1", "record() \(percentile), \(label)", Table.micros(figure), Table.micros(baseline),
+                    ratio: Table.ratio(figure, baseline),
+                    target: percentile == "p99" ? "≤ 0.001×" : "—",
+                    met: percentile == "p99" ? Table.check(Table.ratio(figure, baseline), atMost: 0.001) : "")
+            }
+            let mallocs = value("record.\(name).mallocCountTotal.p50")
+            table.add("1", "allocations per record(), \(label) (p50)", Table.number(mallocs),
+                      Table.number(value("\(base).mallocCountTotal.p50")), ratio: nil, target: "—", met: "")
+        }
+
+        // Row 2: through execlogd from 4 emitter processes, against the raw insert limit.
+        for (label, key) in [("~1.5 KB events", "small"), ("20 KB events", "large")] {
+            let emitted = value("tput-\(key).stored"), seconds = value("tput-\(key).seconds")
+            let eventsPerSecond = emitted.flatMap { e in seconds.map { e / $0 } }
+            let rawEvents = value("raw-\(key).events_per_s")
+            let megabytes = eventsPerSecond.flatMap { e in value("raw-\(key).event_bytes").map { e * $0 / 1e6 } }
+            let ratio = Table.ratio(eventsPerSecond, rawEvents)
+            table.add("2", "writer events/s, \(label)", Table.number(eventsPerSecond), Table.number(rawEvents),
+                      ratio: ratio, target: "≥ 0.85×", met: Table.check(ratio, atLeast: 0.85))
+            table.add("2", "writer MB/s, \(label)", Table.number(megabytes, digits: 1),
+                      Table.number(value("raw-\(key).mb_per_s"), digits: 1), ratio: ratio, target: "≥ 0.85×",
+                      met: Table.check(ratio, atLeast: 0.85))
+        }
+
+        // Row 3: no baseline.
+        for key in ["1k", "10k"] {
+            let achieved = Table.number(value("e2e-\(key).achieved_rate"))
+            let missing = value("e2e-\(key).missing") ?? 0
+            let note = missing > 0 ? ", \(Int(missing)) never seen" : ""
+            table.add("3", "record() → committed p50 at \(key)/s (achieved \(achieved)/s\(note))",
+                      Table.millis(value("e2e-\(key).p50_ms")), "—", ratio: nil, target: "—", met: "")
+            let p99 = value("e2e-\(key).p99_ms")
+            table.add("3", "record() → committed p99 at \(key)/s", Table.millis(p99), "—", ratio: nil,
+                      target: "< 100 ms", met: missing > 0 ? "no" : Table.check(p99, below: 100))
+        }
+
+        // Row 4: against a full scan of the same store.
+        let rows = value("queries.rows") ?? 0
+        let scan = value("queries.scan_ms")
+        let rowsText = Table.count(rows)
+        for name in ["none", "usage_type", "provider", "model", "status", "date_range"] {
+            let figure = value("queries.list_\(name)_ms")
+            table.add("4", "list first page, filter \(name) (\(rowsText) rows)", Table.millis(figure), Table.millis(scan),
+                      ratio: Table.ratio(figure, scan), target: "< 10 ms", met: Table.check(figure, below: 10))
+        }
+        let deep = value("queries.list_deep_ms")
+        table.add("4", "list page at the middle, by cursor", Table.millis(deep), Table.millis(scan),
+                  ratio: Table.ratio(deep, scan), target: "< 10 ms", met: Table.check(deep, below: 10))
+        let show = value("queries.show_ms")
+        table.add("4", "show by id", Table.millis(show), Table.millis(scan), ratio: Table.ratio(show, scan),
+                  target: "< 10 ms", met: Table.check(show, below: 10))
+        for name in ["none", "usage_type", "provider", "model", "status", "date_range"] {
+            let figure = value("queries.stats_\(name)_ms")
+            // The target is for 10M rows; stats walks a covering index, linear in the rows it matches.
+            let at10M = rows > 0 ? figure.map { $0 * 10_000_000 / rows } : nil
+            table.add("4", "stats, filter \(name) (scaled to 10M rows: \(Table.millis(at10M)))",
+                      Table.millis(figure), Table.millis(scan), ratio: Table.ratio(figure, scan),
+                      target: "< 200 ms at 10M", met: Table.check(at10M, below: 200))
+        }
+        let pruneRows = Table.count(value("queries.prune_rows") ?? 0)
+        table.add("4", "prune 10 % (\(pruneRows) rows, \(Table.number(value("queries.prune_chunks"))) chunks), total",
+                  Table.seconds(value("queries.prune_total_s")), "—", ratio: nil, target: "—", met: "")
+        let chunk = value("queries.prune_chunk_max_ms")
+        table.add("4", "prune: longest chunk (writer blocked at most)", Table.millis(chunk),
+                  "p50 \(Table.millis(value("queries.prune_chunk_p50_ms")))", ratio: nil, target: "≤ 100 ms",
+                  met: Table.check(chunk, atMost: 100))
+
+        // Row 5: against the configured bounds.
+        let emitterPeak = value("emitter-mem.peak_rss_bytes"), emitterBase = value("emitter-mem.base_rss_bytes")
+        let emitterBound = emitterBase.flatMap { b in value("emitter-mem.queue_bound_bytes").map { b + $0 } }
+        table.add("5", "emitter RSS, writer stopped (\(Table.count(value("emitter-mem.dropped") ?? 0)) dropped: full, or unsent at exit)",
+                  Table.mebibytes(emitterPeak), "bound \(Table.mebibytes(emitterBound))",
+                  ratio: Table.ratio(emitterPeak, emitterBound), target: "≤ 1.0×",
+                  met: Table.check(Table.ratio(emitterPeak, emitterBound), atMost: 1))
+        let writerPeak = value("writer-mem.hwm_bytes"), writerBase = value("writer-mem.idle_bytes")
+        // DAEMON.md: "about max-pending-events events plus ZeroMQ's buffers", over the idle daemon.
+        let pendingBytes = value("writer-mem.max_pending_events").flatMap { n in value("raw-large.event_bytes").map { n * $0 } }
+        let writerBound = writerBase.flatMap { b in pendingBytes.map { b + $0 } }
+        table.add("5", "writer RSS peak (VmHWM) at full load", Table.mebibytes(writerPeak),
+                  "bound \(Table.mebibytes(writerBound))", ratio: Table.ratio(writerPeak, writerBound),
+                  target: "≤ 1.0×", met: Table.check(Table.ratio(writerPeak, writerBound), atMost: 1))
+
+        // Row 6: against the JSON the emitter sends.
+        let perRow = value("storage.bytes_per_row"), json = value("storage.json_bytes_per_event")
+        table.add("6", "bytes on disk per execution (\(Table.count(value("storage.rows") ?? 0)) rows)",
+                  Table.number(perRow), "JSON \(Table.number(json))", ratio: Table.ratio(perRow, json),
+                  target: "≤ 1.0×", met: Table.check(Table.ratio(perRow, json), atMost: 1))
+        let copies = value("storage.prompt_copies"), promptRows = value("storage.prompt_rows")
+        table.add("6", "copies of a \(Table.number(value("storage.prompt_bytes"))) B system prompt in \(Table.count(promptRows ?? 0)) rows",
+                  Table.number(copies, digits: 1), "\(Table.count(promptRows ?? 0)) rows", ratio: Table.ratio(copies, promptRows),
+                  target: "≈ 1 copy", met: Table.check(copies, atMost: 2))
+
+        print("execlog benchmark, \(mode) run, \(Self.timestamp())")
+        print(table.rendered)
+    }
+
+    /// Every figure of the folder: `file.key` for our own files, `record.<benchmark>.<metric>.<pNN>` for
+    /// package-benchmark's.
+    static func load(_ folder: String) throws -> [String: Double] {
+        var figures: [String: Double] = [:]
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for file in files where file.hasSuffix(".json") {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+            let name = String(file.dropLast(5))
+            for (key, value) in object {
+                if let number = value as? NSNumber { figures["\(name).\(key)"] = number.doubleValue }
+            }
+        }
+        for (key, value) in (try? PackageBenchmarkExport.load(folder + "/record")) ?? [:] {
+            figures["record.\(key)"] = value
+        }
+        return figures
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
+    }
+}
+
+/// A plain-text table with aligned columns.
+struct Table {
+    private var rows: [[String]] = [["#", "what", "figure", "baseline (same run)", "ratio", "target", "met"]]
+
+    mutating func add(_ number: String, _ what: String, _ figure: String, _ baseline: String, ratio: Double?,
+                      target: String, met: String) {
+        rows.append([number, what, figure, baseline, ratio.map(Self.ratioText) ?? "—", target, met])
+    }
+
+    var rendered: String {
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: " | ")
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "-|-")
+        return ([line(rows[0]), rule] + rows.dropFirst().map(line)).joined(separator: "\n")
+    }
+
+    static func ratio(_ figure: Double?, _ baseline: Double?) -> Double? {
+        guard let figure, let baseline, baseline > 0 else { return nil }
+        return figure / baseline
+    }
+
+    static func ratioText(_ ratio: Double) -> String {
+        ratio >= 0.01 ? String(format: "%.2f×", ratio) : String(format: "%.5f×", ratio)
+    }
+
+    static func check(_ value: Double?, atMost limit: Double) -> String { value.map { $0 <= limit ? "yes" : "NO" } ?? "?" }
+    static func check(_ value: Double?, atLeast limit: Double) -> String { value.map { $0 >= limit ? "yes" : "NO" } ?? "?" }
+    static func check(_ value: Double?, below limit: Double) -> String { value.map { $0 < limit ? "yes" : "NO" } ?? "?" }
+
+    static func number(_ value: Double?, digits: Int = 0) -> String {
+        value.map { String(format: "%.\(digits)f", $0) } ?? "?"
+    }
+    static func count(_ value: Double) -> String {
+        value >= 1_000_000 ? String(format: "%gM", value / 1e6) : value >= 1_000 ? String(format: "%gk", value / 1e3) : String(Int(value))
+    }
+    /// Nanoseconds, shown in microseconds.
+    static func micros(_ nanoseconds: Double?) -> String {
+        nanoseconds.map { String(format: $0 < 10_000 ? "%.2f µs" : "%.0f µs", $0 / 1_000) } ?? "?"
+    }
+    static func millis(_ value: Double?) -> String {
+        value.map { String(format: $0 < 10 ? "%.2f ms" : "%.0f ms", $0) } ?? "?"
+    }
+    static func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "?" }
+    static func mebibytes(_ value: Double?) -> String { value.map { String(format: "%.0f MiB", $0 / 1_048_576) } ?? "?" }
+}
