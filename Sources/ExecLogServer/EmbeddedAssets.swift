@@ -298,6 +298,7 @@ td.model { font-family: var(--mono); font-size: 12.5px; }
 .drawer-body { overflow-y: auto; padding: 18px 22px 32px; display: grid; gap: 16px; align-content: start; }
 .section { background: var(--panel); border: 1px solid var(--border); border-radius: var(--radius); padding: 14px 16px; }
 .section h3 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); margin-bottom: 10px; }
+.section * + h3 { margin-top: 14px; }
 .info-grid { display: grid; grid-template-columns: 150px 1fr; gap: 6px 14px; margin: 0; }
 .info-grid dt { color: var(--muted); }
 .info-grid dd { margin: 0; overflow-wrap: anywhere; }
@@ -733,7 +734,9 @@ pre {
       return;
     }
     const totals = points.map((point) => layers.reduce((sum, layer) => sum + layer.value(point), 0));
-    const maximum = niceMaximum(Math.max(...totals));
+    // Small counts get whole-number ticks: "1.5 errors" reads wrong.
+    const highest = Math.max(...totals);
+    const maximum = highest <= 20 ? Math.max(4, Math.ceil(highest / 4) * 4) : niceMaximum(highest);
     const y = (value) => margin.top + plotHeight - (value / maximum) * plotHeight;
     const band = plotWidth / points.length;
     const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });

@@ -6,8 +6,9 @@ import Synchronization
 /// Runs the store's blocking SQLite calls off the Swift concurrency pool and off the NIO event loops.
 ///
 /// Reads go to a few read-only connections, each with its own serial queue (its own thread while busy),
-/// so that a slow stats query does not hold up a page of the list; the dashboard's first load issues
-/// four requests at once. Writes (the two admin deletes) open a read-write store when first needed,
+/// and each read to the connection with the fewest pending, so that a page of the list (milliseconds)
+/// never waits behind a stats scan (seconds on millions of rows); the dashboard's first load issues four
+/// requests at once. Writes (the two admin deletes) open a read-write store when first needed,
 /// so that a server without an admin token never opens the file for writing.
 public final class StoreAccess: Sendable {
     /// One read-only connection and the queue that owns it.
@@ -18,7 +19,8 @@ public final class StoreAccess: Sendable {
 
     public let path: String
     private let lanes: [Lane]
-    private let nextLane = Atomic<Int>(0)
+    /// Reads queued or running on each lane.
+    private let pending: Mutex<[Int]>
     private let writeQueue = DispatchQueue(label: "execlog.serve.store.write")
     /// Touched only on `writeQueue`.
     private let writeStore = Mutex<ExecutionStore?>(nil)
@@ -26,7 +28,7 @@ public final class StoreAccess: Sendable {
     /// Opens `readers` read-only connections to the store: fails at once, with the store's one-line
     /// error, when the file is missing or not a store.
     @available(*, noasync, message: "opens the store: call it from a thread of your own")
-    public init(path: String, readers: Int = 2) throws(StoreError) {
+    public init(path: String, readers: Int = 4) throws(StoreError) {
         self.path = path
         var lanes: [Lane] = []
         for number in 0..<max(1, readers) {
@@ -36,13 +38,20 @@ public final class StoreAccess: Sendable {
                     queue: DispatchQueue(label: "execlog.serve.store.read.\(number)")))
         }
         self.lanes = lanes
+        pending = Mutex(Array(repeating: 0, count: lanes.count))
     }
 
     /// Runs `body` with a read-only store on a store thread and returns its result.
     public func read<T: Sendable>(_ body: @escaping @Sendable (ExecutionStore) throws(StoreError) -> T)
         async throws(StoreError) -> T
     {
-        let lane = lanes[nextLane.wrappingAdd(1, ordering: .relaxed).oldValue % lanes.count]
+        let index = pending.withLock { counts in
+            let index = counts.indices.min { counts[$0] < counts[$1] } ?? 0
+            counts[index] += 1
+            return index
+        }
+        defer { pending.withLock { $0[index] -= 1 } }
+        let lane = lanes[index]
         return try await Self.run(on: lane.queue) { () throws(StoreError) -> T in try body(lane.store) }
     }
 

@@ -36,16 +36,17 @@ struct ServeCommand: ParsableCommand {
         let access = try StoreAccess(path: store.path)
         let server = DashboardServer(
             store: access, configuration: .init(host: bind, port: port, adminToken: token))
-        if !["127.0.0.1", "::1", "localhost"].contains(bind) {
-            FileHandle.standardError.write(
-                Data("execlog: warning: listening on \(bind): anyone who can reach it can read every prompt\n".utf8))
-        }
         let storePath = store.path
+        let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(bind)
         let failure = Self.waitFor {
             try await server.run { address in
                 // Tests start the server on port 0 and read this line to learn the port.
                 let line = "execlog serve: listening on http://\(address) (store \(storePath), deleting \(token == nil ? "disabled" : "enabled"))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
+                if !isLoopback {
+                    FileHandle.standardError.write(
+                        Data("execlog: warning: listening on \(address): anyone who can reach it can read every prompt\n".utf8))
+                }
             }
         }
         // NIO's errors (a port in use, an address that does not resolve) are one line already.

@@ -91,7 +91,10 @@ def load(driver, url):
         fail("the page shows an error: " + driver.execute_script("return document.getElementById('error-banner').textContent"))
     return driver.execute_script("""
         const navigation = performance.getEntriesByType('navigation')[0];
-        return { firstLoadMs: window.execlogFirstLoadMs, domContentLoadedMs: navigation.domContentLoadedEventEnd };""")
+        const api = performance.getEntriesByType('resource').filter(entry => entry.name.includes('/api/v1/'))
+            .map(entry => [new URL(entry.name).pathname.replace('/api/v1/ai-executions', '') || '/', Math.round(entry.responseEnd)]);
+        return { firstLoadMs: window.execlogFirstLoadMs, domContentLoadedMs: navigation.domContentLoadedEventEnd,
+                 apiResponseEndMs: Object.fromEntries(api) };""")
 
 
 def check(driver, url, expect, screenshots):

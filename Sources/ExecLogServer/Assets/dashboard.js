@@ -407,7 +407,9 @@
       return;
     }
     const totals = points.map((point) => layers.reduce((sum, layer) => sum + layer.value(point), 0));
-    const maximum = niceMaximum(Math.max(...totals));
+    // Small counts get whole-number ticks: "1.5 errors" reads wrong.
+    const highest = Math.max(...totals);
+    const maximum = highest <= 20 ? Math.max(4, Math.ceil(highest / 4) * 4) : niceMaximum(highest);
     const y = (value) => margin.top + plotHeight - (value / maximum) * plotHeight;
     const band = plotWidth / points.length;
     const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
