@@ -380,10 +380,11 @@
     return { bucket: series.bucket, points };
   }
 
+  // The axis top, chosen so that its quarters (the grid lines) are round numbers too.
   function niceMaximum(value) {
     if (value <= 0) return 1;
     const magnitude = 10 ** Math.floor(Math.log10(value));
-    for (const factor of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    for (const factor of [1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10]) {
       if (value <= factor * magnitude) return factor * magnitude;
     }
     return 10 * magnitude;
