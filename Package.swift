@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The execution record, its JSON form, validation, ids and timestamps.
@@ -71,10 +72,22 @@ let package = Package(
             name: "ExecLogCLI",
             dependencies: ["ExecLogModel", "ExecLogStore", "ExecLogWire", "ZeroMQ"]
         ),
+        // `execlog serve`: the REST API and the dashboard page, on Hummingbird.
+        .target(
+            name: "ExecLogServer",
+            dependencies: [
+                "ExecLogModel", "ExecLogStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The page's editable sources; scripts/embed-assets compiles them into EmbeddedAssets.swift.
+            exclude: ["Assets"]
+        ),
         .executableTarget(
             name: "execlog",
             dependencies: [
-                "ExecLogCLI", "ExecLogStore", "ExecLogModel",
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,6 +123,14 @@ let package = Package(
         .testTarget(
             name: "ExecLogCLITests",
             dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport"]
+        ),
+        .testTarget(
+            name: "ExecLogServerTests",
+            dependencies: [
+                "ExecLogServer", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -31,6 +31,25 @@ extension ExecutionStore {
         _ filter: ExecutionFilter, hours: StatsTimeSplit.Hours, into groups: inout [StatsGroup: ExecutionRollups.Totals],
         _ db: Database
     ) throws {
+        let (conditions, arguments) = rollupConditions(filter, hours: hours)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT provider, usage_type, model_name, failed, executions, input_tokens, output_tokens, total_tokens,
+                       timed_executions, execution_time_ms_sum, latency_histogram
+                FROM execution_rollups
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                """,
+            arguments: arguments)
+        while let row = try rows.next() {
+            let group = StatsGroup(
+                provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
+            groups[group, default: .init()].merge(ExecutionRollups.totals(row))
+        }
+    }
+
+    /// The WHERE conditions on `execution_rollups` for the whole hours `hours` and the filter's other fields.
+    static func rollupConditions(_ filter: ExecutionFilter, hours: StatsTimeSplit.Hours) -> ([String], StatementArguments) {
         var conditions: [String] = []
         var arguments = StatementArguments()
         if let first = hours.first {
@@ -57,20 +76,7 @@ extension ExecutionStore {
             conditions.append("failed = ?")
             arguments += [status == .error]
         }
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT provider, usage_type, model_name, failed, executions, input_tokens, output_tokens, total_tokens,
-                       timed_executions, execution_time_ms_sum, latency_histogram
-                FROM execution_rollups
-                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                """,
-            arguments: arguments)
-        while let row = try rows.next() {
-            let group = StatsGroup(
-                provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
-            groups[group, default: .init()].merge(ExecutionRollups.totals(row))
-        }
+        return (conditions, arguments)
     }
 
     /// The executions themselves, for the part of a range that is not whole hours.

@@ -1,0 +1,597 @@
+// execlog dashboard: reads the REST API of `execlog serve` and draws the page. No framework, no build.
+// Everything the server sends is inserted as text (textContent, SVG attributes), never as HTML.
+'use strict';
+
+(() => {
+  const API = '/api/v1/ai-executions';
+  const COLORS = ['#4f46e5', '#0891b2', '#d97706', '#16a34a', '#db2777', '#7c3aed', '#64748b', '#ea580c'];
+  const INPUT_COLOR = '#7c3aed';
+  const OUTPUT_COLOR = '#0891b2';
+  const ERROR_COLOR = '#dc2626';
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  const state = {
+    filters: { usageType: '', provider: '', hasError: '', startDate: '', endDate: '' },
+    limit: 50,
+    cursors: [null], // cursors[n] opens page n (keyset paging: page 500 costs what page 1 costs)
+    page: 0,
+    nextCursor: null,
+    total: null,
+    providers: [],
+    generation: 0, // a newer load makes the answers of older ones stale
+    pageGeneration: 0,
+    stats: null,
+    series: null,
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  // ---- Formatting for people ----
+
+  const integerFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+  const compactFormat = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+  const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 2 });
+
+  const count = (n) => (n === null || n === undefined ? '—' : integerFormat.format(n));
+  const compact = (n) => (n === null || n === undefined ? '—' : compactFormat.format(n));
+
+  function duration(ms) {
+    if (ms === null || ms === undefined) return '—';
+    if (ms < 1000) return `${integerFormat.format(Math.round(ms))} ms`;
+    if (ms < 60000) return `${(ms / 1000).toFixed(2)} s`;
+    const minutes = Math.floor(ms / 60000);
+    return `${minutes} min ${Math.round((ms % 60000) / 1000)} s`;
+  }
+
+  const shortTime = new Intl.DateTimeFormat(undefined, {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+  const longTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const hourLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  const dayHourLabel = new Intl.DateTimeFormat(undefined, {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+  });
+
+  // ---- DOM helpers ----
+
+  function el(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attributes)) {
+      if (key === 'text') node.textContent = value;
+      else if (key === 'className') node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+
+  function svgEl(tag, attributes = {}, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // ---- API ----
+
+  async function getJSON(path, params = {}) {
+    const url = new URL(path, window.location.origin);
+    for (const [key, value] of Object.entries(params)) {
+      if (value !== '' && value !== null && value !== undefined) url.searchParams.set(key, value);
+    }
+    let response;
+    try {
+      response = await fetch(url, { headers: { Accept: 'application/json' } });
+    } catch (error) {
+      throw new Error('The server cannot be reached. Is execlog serve still running?');
+    }
+    let body = null;
+    try { body = await response.json(); } catch (error) { body = null; }
+    if (!response.ok) throw new Error(body && body.error ? body.error : `${response.status} ${response.statusText}`);
+    return body;
+  }
+
+  function filterParams() {
+    const f = state.filters;
+    return { usage_type: f.usageType, provider: f.provider, has_error: f.hasError, start_date: f.startDate, end_date: f.endDate };
+  }
+
+  function providerColor(name) {
+    let index = state.providers.indexOf(name);
+    if (index < 0) {
+      index = 0;
+      for (const character of name) index = (index * 31 + character.charCodeAt(0)) >>> 0;
+    }
+    return COLORS[index % COLORS.length];
+  }
+
+  // ---- Loading ----
+
+  function showError(message) {
+    const banner = $('error-banner');
+    banner.textContent = message;
+    banner.hidden = !message;
+  }
+
+  async function loadAll() {
+    const generation = ++state.generation;
+    document.body.dataset.state = 'loading';
+    $('refresh').classList.add('loading');
+    $('refresh').disabled = true;
+    document.querySelector('.cards').classList.add('loading');
+    showError('');
+    const results = await Promise.allSettled([loadFacets(), loadStats(generation), loadCharts(generation), loadPage()]);
+    if (generation !== state.generation) return;
+    const failure = results.find((result) => result.status === 'rejected');
+    showError(failure ? failure.reason.message : '');
+    $('refresh').classList.remove('loading');
+    $('refresh').disabled = false;
+    document.querySelector('.cards').classList.remove('loading');
+    $('updated-at').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    document.body.dataset.state = failure ? 'error' : 'ready';
+    if (window.execlogFirstLoadMs === undefined) window.execlogFirstLoadMs = performance.now();
+  }
+
+  async function loadFacets() {
+    const facets = await getJSON(`${API}/facets`);
+    state.providers = facets.providers;
+    fillSelect($('filter-usage-type'), facets.usage_types, 'All usage types', state.filters.usageType);
+    fillSelect($('filter-provider'), facets.providers, 'All providers', state.filters.provider);
+  }
+
+  function fillSelect(select, values, allLabel, selected) {
+    const options = [el('option', { value: '', text: allLabel })];
+    const names = values.includes(selected) || !selected ? values : [...values, selected];
+    for (const value of names) options.push(el('option', { value, text: value }));
+    select.replaceChildren(...options);
+    select.value = selected;
+  }
+
+  async function loadStats(generation) {
+    const stats = await getJSON(`${API}/stats`, filterParams());
+    if (generation !== state.generation) return;
+    state.stats = stats;
+    state.total = stats.total_executions;
+    renderCards(stats);
+    renderProviders(stats);
+    renderTableSummary();
+  }
+
+  async function loadCharts(generation) {
+    const f = state.filters;
+    let bucket = 'day';
+    if (f.startDate && f.endDate && (Date.parse(f.endDate) - Date.parse(f.startDate)) / 86400000 <= 2) bucket = 'hour';
+    let series = await getJSON(`${API}/timeseries`, { ...filterParams(), bucket });
+    // A store that spans a day or two reads better by the hour.
+    if (bucket === 'day' && series.points.length > 0 && series.points.length <= 2) {
+      series = await getJSON(`${API}/timeseries`, { ...filterParams(), bucket: 'hour' });
+    }
+    if (generation !== state.generation) return;
+    state.series = withGapsFilled(series);
+    renderTimeCharts();
+  }
+
+  async function loadPage() {
+    const generation = ++state.pageGeneration;
+    const table = $('executions-table');
+    table.classList.add('loading-rows');
+    setTableState(table.tBodies[0].rows.length ? '' : 'Loading executions…');
+    $('page-prev').disabled = true;
+    $('page-next').disabled = true;
+    try {
+      const page = await getJSON(`${API}/`, { ...filterParams(), limit: state.limit, cursor: state.cursors[state.page] });
+      if (generation !== state.pageGeneration) return;
+      state.nextCursor = page.next_cursor;
+      renderRows(page.items);
+      setTableState(page.items.length ? '' : 'No executions match these filters.');
+    } catch (error) {
+      if (generation !== state.pageGeneration) return;
+      renderRows([]);
+      setTableState(`Could not load executions: ${error.message}`, true);
+      throw error;
+    } finally {
+      if (generation === state.pageGeneration) {
+        table.classList.remove('loading-rows');
+        $('page-prev').disabled = state.page === 0;
+        $('page-next').disabled = !state.nextCursor;
+        renderTableSummary();
+      }
+    }
+  }
+
+  function setTableState(message, isError = false) {
+    const node = $('table-state');
+    node.textContent = message;
+    node.hidden = !message;
+    node.classList.toggle('error', isError);
+  }
+
+  // ---- Cards ----
+
+  function setCard(id, value, text) {
+    const node = $(id).querySelector('.value');
+    node.dataset.value = value === null || value === undefined ? '' : String(value);
+    node.textContent = text;
+  }
+
+  function renderCards(stats) {
+    setCard('card-total-executions', stats.total_executions, count(stats.total_executions));
+    setCard('card-total-tokens', stats.total_tokens, count(stats.total_tokens));
+    setCard('card-input-tokens', stats.total_input_tokens, count(stats.total_input_tokens));
+    setCard('card-avg-time', stats.avg_execution_time_ms, duration(stats.avg_execution_time_ms));
+
+    const errors = $('card-errors');
+    errors.replaceChildren();
+    if (stats.total_executions > 0) {
+      errors.append(
+        el('span', { className: stats.error_count > 0 ? 'bad' : '', text: `${count(stats.error_count)} errors` }),
+        ` · ${percentFormat.format(stats.error_rate)} error rate`);
+    }
+    $('card-output-tokens').textContent = `${count(stats.total_output_tokens)} output tokens`;
+    $('card-input-share').textContent = stats.total_tokens > 0
+      ? `${percentFormat.format(stats.total_input_tokens / stats.total_tokens)} of all tokens` : '';
+    $('card-percentiles').textContent = stats.p50_execution_time_ms === null ? ''
+      : `p50 ${duration(stats.p50_execution_time_ms)} · p95 ${duration(stats.p95_execution_time_ms)} · p99 ${duration(stats.p99_execution_time_ms)}`;
+  }
+
+  // ---- Table ----
+
+  function renderRows(items) {
+    const rows = items.map((item) => {
+      const isError = item.error_message !== null;
+      const row = el('tr', { tabindex: '0', 'data-id': item.id },
+        el('td', { title: item.created_at, text: shortTime.format(new Date(item.created_at)) }),
+        el('td', {}, el('span', { className: 'chip', text: item.usage_type })),
+        el('td', { text: item.provider }),
+        el('td', { className: 'model', text: item.model_name }),
+        el('td', { className: 'number tokens' },
+          count(item.total_tokens ?? ((item.input_tokens ?? 0) + (item.output_tokens ?? 0))),
+          el('small', { text: `${count(item.input_tokens)} / ${count(item.output_tokens)}` })),
+        el('td', { className: 'number', text: duration(item.execution_time_ms) }),
+        el('td', {}, el('span', {
+          className: `badge ${isError ? 'error' : 'ok'}`, text: isError ? 'Error' : 'Success', title: item.error_message ?? '',
+        })));
+      row.addEventListener('click', () => openDetail(item.id));
+      row.addEventListener('keydown', (event) => { if (event.key === 'Enter') openDetail(item.id); });
+      return row;
+    });
+    $('executions-table').tBodies[0].replaceChildren(...rows);
+    state.rowsOnPage = items.length;
+  }
+
+  function renderTableSummary() {
+    const first = state.page * state.limit + 1;
+    const shown = state.rowsOnPage || 0;
+    const of = state.total === null ? '' : ` of ${count(state.total)}`;
+    $('table-summary').textContent = shown ? `Showing ${count(first)}–${count(first + shown - 1)}${of}, newest first` : '';
+    $('page-label').textContent = `Page ${count(state.page + 1)}`;
+  }
+
+  // ---- Detail ----
+
+  async function openDetail(id) {
+    const overlay = $('detail');
+    overlay.hidden = false;
+    overlay.dataset.state = 'loading';
+    $('detail-id').textContent = id;
+    $('detail-title').textContent = 'Execution';
+    $('detail-body').replaceChildren(el('div', { className: 'detail-state', text: 'Loading execution…' }));
+    $('detail-close').focus();
+    try {
+      const execution = await getJSON(`${API}/${encodeURIComponent(id)}`);
+      if ($('detail-id').textContent !== id) return;
+      renderDetail(execution);
+      overlay.dataset.state = 'ready';
+    } catch (error) {
+      $('detail-body').replaceChildren(el('div', { className: 'detail-state error', text: `Could not load the execution: ${error.message}` }));
+      overlay.dataset.state = 'error';
+    }
+  }
+
+  function closeDetail() {
+    $('detail').hidden = true;
+    $('detail-id').textContent = '';
+  }
+
+  function section(title, ...children) {
+    return el('section', { className: 'section' }, el('h3', { text: title }), ...children);
+  }
+
+  function infoGrid(pairs) {
+    const grid = el('dl', { className: 'info-grid' });
+    for (const [label, value] of pairs) {
+      if (value === null || value === undefined || value === '') continue;
+      grid.append(el('dt', { text: label }), el('dd', {}, value));
+    }
+    return grid;
+  }
+
+  function renderDetail(x) {
+    const isError = x.error_message !== null;
+    $('detail-title').textContent = `${x.usage_type} · ${x.model_name}`;
+    const status = el('span', { className: `badge ${isError ? 'error' : 'ok'}`, text: isError ? 'Error' : 'Success' });
+    const parts = [];
+    if (isError) {
+      parts.push(el('section', { className: 'section error-section', id: 'detail-error' },
+        el('h3', { text: 'Error' }), el('pre', { text: x.error_message || '(empty error message)' })));
+    }
+    parts.push(section('Basic information', infoGrid([
+      ['Status', status],
+      ['Time', `${longTime.format(new Date(x.created_at))} (${x.created_at})`],
+      ['Usage type', x.usage_type],
+      ['Provider', x.provider],
+      ['Model', x.model_name],
+      ['Duration', duration(x.execution_time_ms)],
+      ['First token after', x.time_to_first_token_ms === null ? null : duration(x.time_to_first_token_ms)],
+      ['Finish reason', x.finish_reason],
+      ['Trace', x.trace_id],
+      ['Session', x.session_id],
+      ['User', x.user_id],
+      ['Tags', x.tags && x.tags.length ? x.tags.join(', ') : null],
+      ['Model id', x.ai_model_id],
+    ])));
+    const tokenCard = (label, value, id) => el('div', { className: 'token-card', id },
+      el('span', { text: label }), el('strong', { text: count(value) }));
+    parts.push(el('div', { className: 'token-cards' },
+      tokenCard('Input tokens', x.input_tokens, 'detail-input-tokens'),
+      tokenCard('Output tokens', x.output_tokens, 'detail-output-tokens'),
+      tokenCard('Total tokens', x.total_tokens, 'detail-total-tokens'),
+      tokenCard('Cached input', x.cached_input_tokens, 'detail-cached-tokens')));
+    const parameters = infoGrid([
+      ['Temperature', x.temperature === null ? null : String(x.temperature)],
+      ['Max tokens', x.max_tokens === null ? null : count(x.max_tokens)],
+    ]);
+    const metadata = x.execution_metadata === null ? null
+      : el('pre', { text: JSON.stringify(x.execution_metadata, null, 2) });
+    parts.push(section('Parameters', parameters.childElementCount ? parameters : el('p', { className: 'muted', text: 'None recorded.' }),
+      metadata ? el('h3', { text: 'Metadata' }) : null, metadata));
+    parts.push(section('System prompt', x.system_prompt === null ? el('p', { className: 'muted', text: 'None.' })
+      : el('pre', { id: 'detail-system-prompt', text: x.system_prompt })));
+    parts.push(section('Input messages', el('pre', { id: 'detail-input-messages', text: JSON.stringify(x.input_messages, null, 2) })));
+    parts.push(section('Response', x.response_content === null ? el('p', { className: 'muted', text: 'No response.' })
+      : el('pre', { id: 'detail-response', text: x.response_content })));
+    $('detail-body').replaceChildren(...parts);
+  }
+
+  // ---- Charts: small SVG drawings of our own ----
+
+  const HOUR = 3600000;
+  const DAY = 86400000;
+
+  // Buckets without executions are absent from the API's answer: add them as zeros so that time reads evenly.
+  function withGapsFilled(series) {
+    const step = series.bucket === 'hour' ? HOUR : DAY;
+    const byStart = new Map(series.points.map((point) => [Date.parse(point.start), point]));
+    const starts = [...byStart.keys()];
+    const f = state.filters;
+    const floor = (time) => time - (time % step);
+    let first = starts.length ? Math.min(...starts) : null;
+    let last = starts.length ? Math.max(...starts) : null;
+    if (f.startDate) first = floor(Date.parse(f.startDate));
+    if (f.endDate) last = floor(Date.parse(f.endDate) + DAY - 1);
+    if (first === null || last === null || last < first || (last - first) / step > 2000) return series;
+    const points = [];
+    for (let time = first; time <= last; time += step) {
+      points.push(byStart.get(time) || {
+        start: new Date(time).toISOString(), executions: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, errors: 0, by_provider: {},
+      });
+    }
+    return { bucket: series.bucket, points };
+  }
+
+  // The axis top, chosen so that its quarters (the grid lines) are round numbers too.
+  function niceMaximum(value) {
+    if (value <= 0) return 1;
+    const magnitude = 10 ** Math.floor(Math.log10(value));
+    for (const factor of [1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10]) {
+      if (value <= factor * magnitude) return factor * magnitude;
+    }
+    return 10 * magnitude;
+  }
+
+  function bucketLabel(start, bucket, spansDays) {
+    const date = new Date(start);
+    if (bucket === 'day') return dayLabel.format(date);
+    return spansDays ? dayHourLabel.format(date) : hourLabel.format(date);
+  }
+
+  // Stacked bars (or a stacked area) of `layers` over the series' buckets.
+  function drawTimeChart(container, points, bucket, layers, { area = false, unit = '' } = {}) {
+    const width = Math.max(container.clientWidth, 280);
+    const height = container.clientHeight || 190;
+    const margin = { top: 8, right: 8, bottom: 24, left: 46 };
+    const plotWidth = width - margin.left - margin.right;
+    const plotHeight = height - margin.top - margin.bottom;
+    if (!points.length) {
+      container.replaceChildren(el('div', { className: 'empty', text: 'No executions in this range.' }));
+      return;
+    }
+    const totals = points.map((point) => layers.reduce((sum, layer) => sum + layer.value(point), 0));
+    // Small counts get whole-number ticks: "1.5 errors" reads wrong.
+    const highest = Math.max(...totals);
+    const maximum = highest <= 20 ? Math.max(4, Math.ceil(highest / 4) * 4) : niceMaximum(highest);
+    const y = (value) => margin.top + plotHeight - (value / maximum) * plotHeight;
+    const band = plotWidth / points.length;
+    const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
+
+    for (let tick = 0; tick <= 4; tick++) {
+      const value = (maximum / 4) * tick;
+      chart.append(svgEl('line', { class: 'grid', x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value) }));
+      chart.append(svgEl('text', { class: 'axis', x: margin.left - 6, y: y(value) + 3.5, 'text-anchor': 'end' }, compact(value)));
+    }
+
+    const spansDays = bucket === 'hour' && points.length > 24;
+    const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(2, Math.floor(plotWidth / 90))));
+    points.forEach((point, index) => {
+      if (index % labelEvery !== 0) return;
+      chart.append(svgEl('text', {
+        class: 'axis', x: margin.left + band * (index + 0.5), y: height - 6, 'text-anchor': 'middle',
+      }, bucketLabel(point.start, bucket, spansDays)));
+    });
+
+    if (area) {
+      let below = points.map(() => 0);
+      for (const layer of layers) {
+        const above = points.map((point, index) => below[index] + layer.value(point));
+        const x = (index) => margin.left + band * (index + 0.5);
+        const top = above.map((value, index) => `${x(index)},${y(value)}`);
+        const bottom = below.map((value, index) => `${x(index)},${y(value)}`).reverse();
+        chart.append(svgEl('polygon', { points: [...top, ...bottom].join(' '), fill: layer.color, 'fill-opacity': '0.22' }));
+        chart.append(svgEl('polyline', { points: top.join(' '), fill: 'none', stroke: layer.color, 'stroke-width': '1.8' }));
+        below = above;
+      }
+      points.forEach((point, index) => {
+        const hit = svgEl('rect', { x: margin.left + band * index, y: margin.top, width: band, height: plotHeight, fill: 'transparent' });
+        hit.append(svgEl('title', {}, tooltip(point, bucket, layers, unit)));
+        chart.append(hit);
+      });
+    } else {
+      const barWidth = Math.max(1, band * 0.72);
+      points.forEach((point, index) => {
+        let base = 0;
+        const group = svgEl('g');
+        for (const layer of layers) {
+          const value = layer.value(point);
+          if (value <= 0) continue;
+          group.append(svgEl('rect', {
+            class: 'bar', x: margin.left + band * index + (band - barWidth) / 2, y: y(base + value),
+            width: barWidth, height: Math.max(0.5, y(base) - y(base + value)), fill: layer.color, rx: Math.min(2, barWidth / 4),
+          }));
+          base += value;
+        }
+        group.append(svgEl('title', {}, tooltip(point, bucket, layers, unit)));
+        chart.append(group);
+      });
+    }
+    container.replaceChildren(chart);
+  }
+
+  function tooltip(point, bucket, layers, unit) {
+    const when = bucket === 'day' ? dayLabel.format(new Date(point.start)) : dayHourLabel.format(new Date(point.start));
+    const lines = layers.map((layer) => `${layer.name}: ${count(layer.value(point))}${unit}`);
+    return `${when} (UTC)\n${lines.join('\n')}`;
+  }
+
+  function legend(container, layers) {
+    container.replaceChildren(...layers.map((layer) => {
+      const swatch = el('i');
+      swatch.style.background = layer.color;
+      return el('span', {}, swatch, layer.name);
+    }));
+  }
+
+  function renderTimeCharts() {
+    const series = state.series;
+    if (!series) return;
+    const providers = [...new Set(series.points.flatMap((point) => Object.keys(point.by_provider)))].sort();
+    const providerLayers = providers.map((name) => ({
+      name, color: providerColor(name), value: (point) => (point.by_provider[name] ? point.by_provider[name].executions : 0),
+    }));
+    drawTimeChart($('chart-executions'), series.points, series.bucket, providerLayers);
+    legend($('legend-executions'), providerLayers);
+
+    const tokenLayers = [
+      { name: 'Input', color: INPUT_COLOR, value: (point) => point.input_tokens },
+      { name: 'Output', color: OUTPUT_COLOR, value: (point) => point.output_tokens },
+    ];
+    drawTimeChart($('chart-tokens'), series.points, series.bucket, tokenLayers, { area: true, unit: ' tokens' });
+    legend($('legend-tokens'), tokenLayers);
+
+    const errorLayers = [{ name: 'Errors', color: ERROR_COLOR, value: (point) => point.errors }];
+    drawTimeChart($('chart-errors'), series.points, series.bucket, errorLayers);
+    const errors = series.points.reduce((sum, point) => sum + point.errors, 0);
+    const executions = series.points.reduce((sum, point) => sum + point.executions, 0);
+    $('legend-errors').textContent = executions ? `${count(errors)} errors · ${percentFormat.format(errors / executions)}` : '';
+  }
+
+  function renderProviders(stats) {
+    const container = $('chart-providers');
+    const names = Object.keys(stats.executions_by_provider)
+      .sort((a, b) => stats.executions_by_provider[b] - stats.executions_by_provider[a] || a.localeCompare(b));
+    if (!names.length) {
+      container.replaceChildren(el('div', { className: 'empty', text: 'No executions in this range.' }));
+      return;
+    }
+    const width = Math.max(container.clientWidth, 280);
+    const rowHeight = Math.min(34, (container.clientHeight || 190) / names.length);
+    const height = rowHeight * names.length;
+    const labelWidth = 96;
+    const valueWidth = 150;
+    const barSpace = width - labelWidth - valueWidth;
+    const maximum = Math.max(...names.map((name) => stats.executions_by_provider[name]));
+    const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
+    names.forEach((name, index) => {
+      const executions = stats.executions_by_provider[name];
+      const tokens = stats.tokens_by_provider[name] || 0;
+      const top = index * rowHeight;
+      const barHeight = Math.max(6, rowHeight * 0.56);
+      const group = svgEl('g');
+      group.append(svgEl('text', { class: 'provider-label', x: 0, y: top + rowHeight / 2 + 4 }, name));
+      group.append(svgEl('rect', { x: labelWidth, y: top + (rowHeight - barHeight) / 2, width: barSpace, height: barHeight, rx: 4, fill: '#f1f3f7' }));
+      group.append(svgEl('rect', {
+        class: 'bar', x: labelWidth, y: top + (rowHeight - barHeight) / 2, width: Math.max(2, (executions / maximum) * barSpace),
+        height: barHeight, rx: 4, fill: providerColor(name),
+      }));
+      group.append(svgEl('text', { class: 'provider-value', x: width, y: top + rowHeight / 2 + 4, 'text-anchor': 'end' },
+        `${count(executions)} · ${compact(tokens)}`));
+      group.append(svgEl('title', {}, `${name}: ${count(executions)} executions, ${count(tokens)} tokens`));
+      chart.append(group);
+    });
+    container.replaceChildren(chart);
+  }
+
+  // ---- Wiring ----
+
+  function readFilters() {
+    state.filters = {
+      usageType: $('filter-usage-type').value,
+      provider: $('filter-provider').value,
+      hasError: $('filter-status').value,
+      startDate: $('filter-start-date').value,
+      endDate: $('filter-end-date').value,
+    };
+    state.cursors = [null];
+    state.page = 0;
+    loadAll();
+  }
+
+  function start() {
+    for (const id of ['filter-usage-type', 'filter-provider', 'filter-status', 'filter-start-date', 'filter-end-date']) {
+      $(id).addEventListener('change', readFilters);
+    }
+    $('filter-clear').addEventListener('click', () => {
+      for (const id of ['filter-usage-type', 'filter-provider', 'filter-status', 'filter-start-date', 'filter-end-date']) $(id).value = '';
+      readFilters();
+    });
+    $('refresh').addEventListener('click', loadAll);
+    $('page-size').addEventListener('change', () => {
+      state.limit = Number($('page-size').value);
+      state.cursors = [null];
+      state.page = 0;
+      loadPage().catch((error) => showError(error.message));
+    });
+    $('page-next').addEventListener('click', () => {
+      if (!state.nextCursor) return;
+      state.cursors[state.page + 1] = state.nextCursor;
+      state.page += 1;
+      loadPage().catch((error) => showError(error.message));
+    });
+    $('page-prev').addEventListener('click', () => {
+      if (state.page === 0) return;
+      state.page -= 1;
+      loadPage().catch((error) => showError(error.message));
+    });
+    $('detail-close').addEventListener('click', closeDetail);
+    $('detail').addEventListener('click', (event) => { if (event.target === $('detail')) closeDetail(); });
+    document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !$('detail').hidden) closeDetail(); });
+    let resizeTimer = null;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => { renderTimeCharts(); if (state.stats) renderProviders(state.stats); }, 120);
+    });
+    loadAll();
+  }
+
+  start();
+})();

@@ -1,0 +1,37 @@
+import Hummingbird
+
+/// The page at `/`, its stylesheet and script, and the OpenAPI document: served from the copies compiled
+/// into the binary (EmbeddedAssets.swift), never looked up on disk.
+struct DashboardAssets: Sendable {
+    struct Asset: Sendable {
+        let path: String
+        let contentType: String
+        let text: String
+    }
+
+    static let all: [Asset] = [
+        Asset(path: "/", contentType: "text/html; charset=utf-8", text: EmbeddedAssets.indexHTML),
+        Asset(path: "/dashboard.css", contentType: "text/css; charset=utf-8", text: EmbeddedAssets.dashboardCSS),
+        Asset(path: "/dashboard.js", contentType: "text/javascript; charset=utf-8", text: EmbeddedAssets.dashboardJS),
+        Asset(path: "/api/v1/openapi.yaml", contentType: "application/yaml; charset=utf-8", text: EmbeddedAssets.openAPIYAML),
+    ]
+
+    /// Scripts and styles only from this server; no framing by other sites.
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+
+    func register(on router: Router<BasicRequestContext>) {
+        for asset in Self.all {
+            let body = ByteBuffer(string: asset.text)
+            router.get(RouterPath(asset.path)) { _, _ -> Response in
+                var response = Response(status: .ok, body: ResponseBody(byteBuffer: body))
+                response.headers[.contentType] = asset.contentType
+                // Revalidated on each load, so that a new execlog's page is never mixed with an old script.
+                response.headers[.cacheControl] = "no-cache"
+                response.headers[.xContentTypeOptions] = "nosniff"
+                response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+                return response
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ExecLogStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `execlog serve`: the REST API and the dashboard page over one store, on Hummingbird.
+public struct DashboardServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var adminToken: AdminToken?
+
+        public init(host: String = "127.0.0.1", port: Int = 8000, adminToken: AdminToken? = nil) {
+            self.host = host
+            self.port = port
+            self.adminToken = adminToken
+        }
+    }
+
+    public let store: StoreAccess
+    public let configuration: Configuration
+
+    public init(store: StoreAccess, configuration: Configuration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// Every route: the API, the page and its assets.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: StoreErrorMiddleware())
+        ExecutionRoutes(store: store, adminToken: configuration.adminToken).register(on: router)
+        DashboardAssets().register(on: router)
+        return router
+    }
+
+    /// The application, ready to run; `onListening` gets the bound address (`127.0.0.1:54321`) once
+    /// the socket listens, which with port 0 is the only way to learn the port.
+    public func application(onListening: @escaping @Sendable (String) -> Void = { _ in }) -> some ApplicationProtocol {
+        var logger = Logger(label: "execlog-serve")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "execlog"),
+            onServerRunning: { channel in
+                guard let address = channel.localAddress else { return }
+                let host = address.ipAddress.map { address.protocol == .inet6 ? "[\($0)]" : $0 } ?? configuration.host
+                onListening("\(host):\(address.port ?? configuration.port)")
+            },
+            logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes the requests in progress and returns.
+    public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        try await application(onListening: onListening).runService()
+    }
+}

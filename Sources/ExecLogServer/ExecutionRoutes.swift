@@ -1,0 +1,106 @@
+import ExecLogModel
+import ExecLogStore
+import Foundation
+import Hummingbird
+
+/// The REST API under `/api/v1/ai-executions` (docs/openapi.yaml): each handler parses its parameters,
+/// runs one store call on a store thread and encodes the answer.
+struct ExecutionRoutes: Sendable {
+    let store: StoreAccess
+    let adminToken: AdminToken?
+
+    static let maxLimit = 1_000
+    static let defaultLimit = 100
+    /// Retention is counted in days; a hundred years is past any store.
+    static let maxDays = 36_500
+
+    func register(on router: Router<BasicRequestContext>) {
+        let group = router.group("api/v1/ai-executions")
+        group.get("", use: list)
+        group.get("stats", use: stats)
+        group.get("timeseries", use: timeSeries)
+        group.get("facets", use: facets)
+        group.get(":id", use: execution)
+        group.delete("", use: prune)
+        group.delete(":id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: QueryParameters.filterNames + ["skip", "limit", "cursor"])
+        let filter = try parameters.filter()
+        let skip = try parameters.integer("skip", in: 0...Int.max, default: 0)!
+        let limit = try parameters.integer("limit", in: 1...Self.maxLimit, default: Self.defaultLimit)!
+        let cursor = try parameters.cursor()
+        let page = try await store.read { store throws(StoreError) in
+            try store.list(filter, limit: limit, offset: skip, after: cursor)
+        }
+        return try APIEncoding.jsonResponse(
+            APIEncoding.ListBody(items: page.executions, skip: skip, limit: limit, nextCursor: page.nextCursor?.description))
+    }
+
+    @Sendable func stats(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let filter = try QueryParameters(request, allowed: QueryParameters.filterNames).filter()
+        // The store's own stats: another part of execlog makes them fast; this only encodes them.
+        let stats = try await store.read { store throws(StoreError) in try store.stats(filter) }
+        return try APIEncoding.jsonResponse(stats)
+    }
+
+    @Sendable func timeSeries(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: QueryParameters.filterNames + ["bucket"])
+        let filter = try parameters.filter()
+        let bucket = try parameters.oneOf("bucket", ExecutionTimeSeries.Bucket.self) ?? .day
+        let series = try await store.read { store throws(StoreError) in try store.timeSeries(filter, bucket: bucket) }
+        return try APIEncoding.jsonResponse(APIEncoding.TimeSeriesBody(series))
+    }
+
+    @Sendable func facets(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let facets = try await store.read { store throws(StoreError) in try store.facets() }
+        return try APIEncoding.jsonResponse(APIEncoding.FacetsBody(facets))
+    }
+
+    @Sendable func execution(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let id = context.parameters.get("id") ?? ""
+        do {
+            let execution = try await store.read { store throws(StoreError) in try store.execution(id) }
+            return APIEncoding.executionResponse(execution)
+        } catch {
+            throw Self.apiError(error)
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try AdminToken.authorize(request, with: adminToken)
+        _ = try QueryParameters(request, allowed: [])
+        let id = context.parameters.get("id") ?? ""
+        let deleted: String
+        do {
+            deleted = try await store.write { store throws(StoreError) in try store.delete(id) }
+        } catch {
+            throw Self.apiError(error)
+        }
+        return try APIEncoding.jsonResponse(APIEncoding.DeletedBody(deleted: deleted))
+    }
+
+    @Sendable func prune(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try AdminToken.authorize(request, with: adminToken)
+        let parameters = try QueryParameters(request, allowed: ["days"])
+        guard let days = try parameters.integer("days", in: 0...Self.maxDays) else {
+            throw APIError.badParameter("days", "missing days: DELETE /api/v1/ai-executions/?days=N deletes what is older than N days")
+        }
+        let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+        let deleted = try await store.write { store throws(StoreError) in try store.prune(olderThan: cutoff) }
+        return try APIEncoding.jsonResponse(
+            APIEncoding.PrunedBody(deleted: deleted, olderThanDays: days, cutoff: Timestamp.format(cutoff)))
+    }
+
+    /// The store's errors about an id, as HTTP: 404 for none, 400 for a malformed or ambiguous id.
+    static func apiError(_ error: StoreError) -> APIError {
+        switch error {
+        case .executionNotFound: APIError(.notFound, error.description)
+        case .invalidID, .ambiguousPrefix: .badParameter("id", error.description)
+        default: APIError(.internalServerError, error.description)
+        }
+    }
+}

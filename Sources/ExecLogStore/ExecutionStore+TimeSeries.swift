@@ -1,0 +1,71 @@
+import GRDB
+
+extension ExecutionStore {
+    /// Executions, tokens and errors per UTC hour or day over the executions that match `filter`.
+    ///
+    /// Like `stats`: whole hours from the hourly rollups (`execution_rollups`), and only the partial
+    /// hours at the ends of the time range from the rows. Bound the time range for hourly buckets: a
+    /// year of hours is 8,760 points per provider.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func timeSeries(_ filter: ExecutionFilter = ExecutionFilter(), bucket: ExecutionTimeSeries.Bucket)
+        throws(StoreError) -> ExecutionTimeSeries
+    {
+        let split = StatsTimeSplit(from: filter.from, to: filter.to)
+        return try read { db in
+            var points: [String: ExecutionTimeSeries.Point] = [:]
+            func add(_ row: Row) {
+                let start = (row["bucket"] as String) + bucket.startSuffix
+                let executions: Int = row["executions"]
+                let tokens = Int(saturating: row["total_tokens"] as Double)
+                let errors: Int = row["errors"]
+                var point = points[start] ?? .init(start: start)
+                point.executions += executions
+                point.inputTokens = point.inputTokens.saturatingAdd(Int(saturating: row["input_tokens"] as Double))
+                point.outputTokens = point.outputTokens.saturatingAdd(Int(saturating: row["output_tokens"] as Double))
+                point.totalTokens = point.totalTokens.saturatingAdd(tokens)
+                point.errors += errors
+                var provider = point.byProvider[row["provider"], default: .init()]
+                provider.executions += executions
+                provider.tokens = provider.tokens.saturatingAdd(tokens)
+                provider.errors += errors
+                point.byProvider[row["provider"]] = provider
+                points[start] = point
+            }
+            if let hours = split.wholeHours {
+                let (conditions, arguments) = Self.rollupConditions(filter, hours: hours)
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT substr(hour, 1, ?) AS bucket, provider, sum(executions) AS executions,
+                               total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
+                               total(total_tokens) AS total_tokens, sum(failed * executions) AS errors
+                        FROM execution_rollups
+                        \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                        GROUP BY bucket, provider
+                        """,
+                    arguments: [bucket.prefixLength] + arguments)
+                while let row = try rows.next() { add(row) }
+            }
+            for range in split.rawRanges {
+                var rangeFilter = filter
+                (rangeFilter.from, rangeFilter.to) = (range.from, range.to)
+                let (conditions, arguments) = rangeFilter.sqlConditions
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT substr(created_at, 1, ?) AS bucket, provider, count(*) AS executions,
+                               total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
+                               total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0)))
+                                   AS total_tokens,
+                               count(error_message) AS errors
+                        FROM ai_executions
+                        \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                        GROUP BY bucket, provider
+                        """,
+                    arguments: [bucket.prefixLength] + arguments)
+                while let row = try rows.next() { add(row) }
+            }
+            return ExecutionTimeSeries(bucket: bucket, points: points.values.sorted { $0.start < $1.start })
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// Executions, tokens and errors per hour or per day, in total and by provider: what the dashboard's
+/// charts draw. Buckets are UTC hours or days; a bucket without executions is absent (callers fill gaps).
+public struct ExecutionTimeSeries: Sendable, Equatable {
+    public enum Bucket: String, Sendable, CaseIterable {
+        case hour
+        case day
+
+        /// How many leading characters of `created_at` name the bucket: `2026-11-27T10` or `2026-11-27`.
+        var prefixLength: Int { self == .hour ? 13 : 10 }
+
+        /// The rest of a `created_at` at the bucket's start, appended to its prefix.
+        var startSuffix: String { self == .hour ? ":00:00.000Z" : "T00:00:00.000Z" }
+    }
+
+    /// Totals of one provider within a bucket.
+    public struct ProviderTotals: Sendable, Equatable {
+        public var executions = 0
+        public var tokens = 0
+        public var errors = 0
+
+        public init(executions: Int = 0, tokens: Int = 0, errors: Int = 0) {
+            self.executions = executions
+            self.tokens = tokens
+            self.errors = errors
+        }
+    }
+
+    /// One bucket. `tokens` count as in `ExecutionStats.totalTokens` (total_tokens, else input + output).
+    public struct Point: Sendable, Equatable {
+        /// The bucket's first instant, in the store's `created_at` form (`2026-11-27T10:00:00.000Z`).
+        public var start: String
+        public var executions = 0
+        public var inputTokens = 0
+        public var outputTokens = 0
+        public var totalTokens = 0
+        public var errors = 0
+        public var byProvider: [String: ProviderTotals] = [:]
+
+        public init(start: String) { self.start = start }
+    }
+
+    public var bucket: Bucket
+    /// Oldest first.
+    public var points: [Point]
+
+    public init(bucket: Bucket, points: [Point] = []) {
+        self.bucket = bucket
+        self.points = points
+    }
+}

@@ -1,0 +1,73 @@
+import ExecLogModel
+import ExecLogStore
+import ExecLogTestSupport
+import Foundation
+import Testing
+
+/// The page in a real browser: headless Chromium, driven by Tests/browser/dashboard_test.py (Selenium),
+/// over a live `execlog serve` on a store seeded by `execlog-loadgen seed`.
+///
+/// Skipped, with the reason, only when Chromium cannot run here (not installed, or it cannot start).
+/// Screenshots go to EXECLOG_SCREENSHOT_DIR when set, else to a temp folder that is removed.
+@Suite(.serialized) struct BrowserTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    /// Python, Selenium and Chromium together; the script itself is bounded by `timeout`, which ends its
+    /// whole process group (chromedriver and Chromium with it).
+    static let scriptTimeout = 150
+
+    /// What the store says, for the script to compare with what the page shows.
+    static func expectations(store path: String) throws -> Data {
+        let store = try ExecutionStore(path: path, mode: .readOnly)
+        let stats = try store.stats()
+        let usageType = try #require(stats.executionsByUsageType.max { $0.value < $1.value }?.key)
+        let filter = ExecutionFilter(usageType: usageType)
+        let newest = try #require(store.list(limit: 1).executions.first)
+        let filteredNewest = try #require(store.list(filter, limit: 1).executions.first)
+        let execution = try store.execution(filteredNewest.id)
+        let expect: [String: Any] = [
+            "total_executions": stats.totalExecutions,
+            "total_tokens": stats.totalTokens,
+            "total_input_tokens": stats.totalInputTokens,
+            "avg_execution_time_ms": stats.avgExecutionTimeMs ?? NSNull(),
+            "newest_id": newest.id,
+            "filter_usage_type": usageType,
+            "filtered_total": try store.count(filter),
+            "filtered_newest_id": filteredNewest.id,
+            "filtered_newest": try JSONSerialization.jsonObject(with: execution.jsonData(includeNulls: true)),
+        ]
+        return try JSONSerialization.data(withJSONObject: expect)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func thePageShowsTheStoreFiltersAndOpensAnExecution() async throws {
+        let folder = try TemporaryFolder()
+        let store = folder.path("seeded.db")
+        let seed = try ChildProcess(
+            try Products.url("execlog-loadgen"), ["seed", "--db", store, "--count", "3000", "--days", "10"])
+        #expect(seed.waitForExit(timeout: 120) == 0, "seed: \(seed.stderr)")
+
+        let expectFile = folder.path("expect.json")
+        try Self.expectations(store: store).write(to: URL(fileURLWithPath: expectFile))
+        let screenshots = ProcessInfo.processInfo.environment["EXECLOG_SCREENSHOT_DIR"] ?? folder.path("")
+
+        let (server, base) = try ServeCommandTests.serve(["--db", store])
+        defer { server.stop() }
+
+        let script = Self.root.appendingPathComponent("Tests/browser/dashboard_test.py").path
+        let browser = try ChildProcess(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            ["-k", "10", "\(Self.scriptTimeout)", "python3", script, "--url", base.absoluteString + "/",
+             "--expect", expectFile, "--screenshots", screenshots])
+        let status = browser.waitForExit(timeout: TimeInterval(Self.scriptTimeout + 20))
+        let output = browser.stdout
+        if status == 77 {
+            server.stop()
+            try Test.cancel(Comment(rawValue: output.split(separator: "\n").first.map(String.init) ?? "chromium cannot run"))
+        }
+        #expect(status == 0, "browser test: \(output)\n\(browser.stderr.suffix(3_000))")
+        #expect(output.contains("\"passed\": true"), "\(output)")
+        print("browser test: \(output.split(separator: "\n").last ?? ""), screenshots in \(screenshots)")
+        #expect(server.stop() == 0, "execlog serve did not stop cleanly: \(server.stderr)")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// The page, its assets and the OpenAPI document: served from the binary, identical to the sources.
+@Suite struct PageTests {
+    let fixture: ServerFixture
+
+    init() throws { fixture = try ServerFixture(count: 5) }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static let assets: [(path: String, source: String, contentType: String)] = [
+        ("/", "Sources/ExecLogServer/Assets/index.html", "text/html; charset=utf-8"),
+        ("/dashboard.css", "Sources/ExecLogServer/Assets/dashboard.css", "text/css; charset=utf-8"),
+        ("/dashboard.js", "Sources/ExecLogServer/Assets/dashboard.js", "text/javascript; charset=utf-8"),
+        ("/api/v1/openapi.yaml", "docs/openapi.yaml", "application/yaml; charset=utf-8"),
+    ]
+
+    /// Fails when an asset was edited without running scripts/embed-assets.
+    @Test(arguments: assets)
+    func theEmbeddedCopyIsTheSource(_ path: String, _ source: String, _ contentType: String) async throws {
+        let expected = try Data(contentsOf: Self.root.appendingPathComponent(source))
+        try await fixture.withClient { client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == contentType)
+            #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(
+                Data(buffer: response.body) == expected,
+                "\(source) differs from the copy in the binary: run scripts/embed-assets")
+        }
+    }
+
+    @Test func thePageHasItsParts() async throws {
+        try await fixture.withClient { client in
+            let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            for part in [
+                "Total Executions", "Total Tokens", "Input Tokens", "Avg Exec Time", "id=\"refresh\"", "filter-usage-type",
+                "filter-provider", "filter-status", "filter-start-date", "executions-table", "chart-executions",
+                "chart-tokens", "chart-errors", "chart-providers", "id=\"detail\"",
+            ] {
+                #expect(page.contains(part), "missing \(part)")
+            }
+        }
+    }
+
+    @Test func theOpenAPIDocumentDescribesEveryEndpoint() throws {
+        let document = try String(contentsOf: Self.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        #expect(document.hasPrefix("openapi: 3.1.0\n"))
+        for path in [
+            "/api/v1/ai-executions/:", "/api/v1/ai-executions/stats:", "/api/v1/ai-executions/timeseries:",
+            "/api/v1/ai-executions/facets:", "/api/v1/ai-executions/{id}:", "/api/v1/openapi.yaml:",
+        ] {
+            #expect(document.contains("\n  \(path)\n"), "missing \(path)")
+        }
+    }
+
+    @Test func unknownPathsAre404() async throws {
+        try await fixture.withClient { client in
+            let unknownFile = try await client.execute(uri: "/index.php", method: .get)
+            #expect(unknownFile.status == .notFound)
+            let unknownVersion = try await client.execute(uri: "/api/v2/ai-executions/", method: .get)
+            #expect(unknownVersion.status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ExecLogModel
+import ExecLogStore
+import ExecLogTestSupport
+import Foundation
+import Testing
+
+@Suite struct TimeSeriesTests {
+    let folder: TemporaryFolder
+    let store: ExecutionStore
+    let executions: [Execution]
+
+    init() throws {
+        folder = try TemporaryFolder()
+        store = try ExecutionStore(path: folder.path("s.db"), mode: .create)
+        // One a minute: 1,500 minutes span 26 hours and two UTC days.
+        executions = Fixtures.executions(1_500)
+        try store.insert(executions)
+    }
+
+    /// The expected series, computed here without SQL.
+    func expected(_ filter: ExecutionFilter, bucket: ExecutionTimeSeries.Bucket) -> ExecutionTimeSeries {
+        var points: [String: ExecutionTimeSeries.Point] = [:]
+        for execution in executions where matches(execution, filter) {
+            let created = Timestamp.format(execution.createdAt)
+            let start = bucket == .hour ? String(created.prefix(13)) + ":00:00.000Z" : String(created.prefix(10)) + "T00:00:00.000Z"
+            let tokens = execution.totalTokens ?? ((execution.inputTokens ?? 0) + (execution.outputTokens ?? 0))
+            var point = points[start] ?? .init(start: start)
+            point.executions += 1
+            point.inputTokens += execution.inputTokens ?? 0
+            point.outputTokens += execution.outputTokens ?? 0
+            point.totalTokens += tokens
+            point.errors += execution.isError ? 1 : 0
+            var provider = point.byProvider[execution.provider] ?? .init()
+            provider.executions += 1
+            provider.tokens += tokens
+            provider.errors += execution.isError ? 1 : 0
+            point.byProvider[execution.provider] = provider
+            points[start] = point
+        }
+        return ExecutionTimeSeries(bucket: bucket, points: points.values.sorted { $0.start < $1.start })
+    }
+
+    func matches(_ execution: Execution, _ filter: ExecutionFilter) -> Bool {
+        (filter.usageType.map { execution.usageType == $0 } ?? true)
+            && (filter.provider.map { execution.provider == $0 } ?? true)
+            && (filter.status.map { ($0 == .error) == execution.isError } ?? true)
+            && (filter.from.map { execution.createdAt >= $0 } ?? true)
+            && (filter.to.map { execution.createdAt < $0 } ?? true)
+    }
+
+    static let filters: [ExecutionFilter] = [
+        ExecutionFilter(),
+        ExecutionFilter(usageType: "interview"),
+        ExecutionFilter(provider: "openai", status: .error),
+        ExecutionFilter(from: Fixtures.start.addingTimeInterval(3_000), to: Fixtures.start.addingTimeInterval(50_000)),
+        ExecutionFilter(provider: "nobody"),
+    ]
+
+    @Test(arguments: filters, ExecutionTimeSeries.Bucket.allCases)
+    func bucketsMatchTheExecutions(_ filter: ExecutionFilter, bucket: ExecutionTimeSeries.Bucket) throws {
+        let series = try store.timeSeries(filter, bucket: bucket)
+        #expect(series == expected(filter, bucket: bucket))
+    }
+
+    @Test func hoursAndDaysAddUpToTheStats() throws {
+        let stats = try store.stats()
+        for bucket in ExecutionTimeSeries.Bucket.allCases {
+            let series = try store.timeSeries(bucket: bucket)
+            #expect(series.points.map(\.executions).reduce(0, +) == stats.totalExecutions)
+            #expect(series.points.map(\.totalTokens).reduce(0, +) == stats.totalTokens)
+            #expect(series.points.map(\.errors).reduce(0, +) == stats.errorCount)
+        }
+        #expect(try store.timeSeries(bucket: .day).points.count == 2)
+        #expect(try store.timeSeries(bucket: .hour).points.count == 26)
+    }
+
+    @Test func facetsAreTheDistinctValuesSorted() throws {
+        let facets = try store.facets()
+        #expect(facets.usageTypes == Set(executions.map(\.usageType)).sorted())
+        #expect(facets.providers == Set(executions.map(\.provider)).sorted())
+        #expect(facets.modelNames == Set(executions.map(\.modelName)).sorted())
+    }
+
+    @Test func anEmptyStoreHasNoPointsAndNoFacets() throws {
+        let empty = try ExecutionStore(path: folder.path("empty.db"), mode: .create)
+        #expect(try empty.timeSeries(bucket: .day).points.isEmpty)
+        #expect(try empty.facets() == ExecutionFacets())
+    }
+}
