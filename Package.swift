@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "execlogd",
             dependencies: [
-                "ExecLogWriter", "ExecLogStore", "ExecLogCLI",
+                "ExecLogWriter", "ExecLogStore", "ExecLogCLI", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "execlog",
             dependencies: [
-                "ExecLogCLI", "ExecLogStore", "ExecLogModel",
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

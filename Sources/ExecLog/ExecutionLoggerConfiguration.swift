@@ -50,6 +50,13 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     public var maxSpoolBytes: Int
     /// When the spool's writes are fsynced (default ``SpoolSync/batch``).
     public var spoolSync: SpoolSync
+    /// CURVE, for a tcp endpoint (ignored for ipc): the writer's public key, 40 Z85 characters. With it,
+    /// the connection is encrypted and the writer authenticated; `curveSecretKey` must be set too.
+    public var curveServerPublicKey: String? = nil
+    /// This client's CURVE public key (derived from `curveSecretKey` when nil); the writer's allow-list must hold it.
+    public var curvePublicKey: String? = nil
+    /// This client's CURVE secret key, 40 Z85 characters.
+    public var curveSecretKey: String? = nil
 
     public static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
 
@@ -167,6 +174,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             }
             configuration.spoolSync = sync
         }
+        try configuration.readCurveKeys(from: environment)
         return configuration
     }
 
@@ -189,6 +197,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             throw ConfigurationError("spoolDirectory must not be empty (nil for no spool)")
         }
         guard maxSpoolBytes > 0 else { throw ConfigurationError("maxSpoolBytes must be > 0") }
+        try validateCurveKeys()
     }
 
     /// The transports the writer listens on (`inproc://` would need the logger's private context).
