@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "execlogd",
             dependencies: [
-                "ExecLogWriter", "ExecLogStore", "ExecLogCLI",
+                "ExecLogWriter", "ExecLogStore", "ExecLogCLI", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "execlog",
             dependencies: [
-                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogServer",
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogServer", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

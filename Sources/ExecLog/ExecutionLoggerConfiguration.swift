@@ -53,6 +53,13 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// What of each execution's content leaves the process: by default everything, with API keys,
     /// bearer tokens, e-mail addresses and card numbers redacted. See ``ContentPolicy``.
     public var contentPolicy: ContentPolicy
+    /// CURVE, for a tcp endpoint (ignored for ipc): the writer's public key, 40 Z85 characters. With it,
+    /// the connection is encrypted and the writer authenticated; `curveSecretKey` must be set too.
+    public var curveServerPublicKey: String? = nil
+    /// This client's CURVE public key (derived from `curveSecretKey` when nil); the writer's allow-list must hold it.
+    public var curvePublicKey: String? = nil
+    /// This client's CURVE secret key, 40 Z85 characters.
+    public var curveSecretKey: String? = nil
 
     public static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
 
@@ -183,6 +190,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             configuration.spoolSync = sync
         }
         try configuration.contentPolicy.apply(environment)
+        try configuration.readCurveKeys(from: environment)
         return configuration
     }
 
@@ -209,6 +217,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             throw ConfigurationError("contentPolicy.maxContentBytes must be ≥ 1 (nil for no limit)")
         }
         _ = try ContentFilter(contentPolicy)
+        try validateCurveKeys()
     }
 
     /// The transports the writer listens on (`inproc://` would need the logger's private context).

@@ -184,6 +184,12 @@ final class Sender {
             .sendHighWaterMark, value: Int32(clamping: configuration.maxInFlightBatches * 2))
         // Replies are small (an ack lists at most 10 000 rejections): refuse anything absurd.
         try socket.setOption(.maxMessageSize, value: 16 << 20)
+        // CURVE (tcp): encrypts the connection, checks the writer's key, and proves ours to its allow-list.
+        if let keys = try configuration.curveClientKeys() {
+            try socket.setOption(.curveServerKey, value: keys.server)
+            try socket.setOption(.curvePublicKey, value: keys.public)
+            try socket.setOption(.curveSecretKey, value: keys.secret)
+        }
         try socket.connect(configuration.endpoint)
         return socket
     }

@@ -24,6 +24,10 @@ public enum StatusReport {
         field("Last commit", String(format: "%.2f ms", status.lastCommitMs))
         field("WAL", "\(Formatting.count(status.walBytes)) bytes, \(Formatting.count(status.checkpoints)) checkpoint\(status.checkpoints == 1 ? "" : "s")")
         if !status.synchronous.isEmpty { field("Synchronous", status.synchronous) }
+        if status.allowedKeys > 0 || status.authFailures > 0 {
+            let refused = Formatting.count(status.authFailures)
+            field("Refused connections", (status.authFailures > 0 ? style.red(refused) : refused) + " (\(Formatting.count(status.allowedKeys)) allowed keys)")
+        }
         return output
     }
 

@@ -35,6 +35,11 @@ public struct WriterStatus: Sendable, Equatable, Codable {
     public var emitterDropped: Int = 0
     /// `report` messages acknowledged (a resent one included).
     public var reports: Int = 0
+    /// Connections refused on CURVE endpoints since start: ZAP denials (a key not in the allow-list)
+    /// and failed handshakes (a client without CURVE, or with a wrong server key). docs/SECURITY.md.
+    public var authFailures: Int = 0
+    /// Client public keys in the allow-list, as last read (at start or on SIGHUP); 0 without CURVE.
+    public var allowedKeys: Int = 0
 
     public init() {}
 
@@ -50,6 +55,8 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         case checkpoints, synchronous
         case emitterDropped = "emitter_dropped"
         case reports
+        case authFailures = "auth_failures"
+        case allowedKeys = "allowed_keys"
     }
 
     /// Keys missing from the JSON keep their defaults, so that a newer `execlog` reads an older writer's status.
@@ -78,6 +85,8 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         synchronous = try value(.synchronous, synchronous)
         emitterDropped = try value(.emitterDropped, emitterDropped)
         reports = try value(.reports, reports)
+        authFailures = try value(.authFailures, authFailures)
+        allowedKeys = try value(.allowedKeys, allowedKeys)
     }
 
     public var json: [UInt8] {

@@ -6,6 +6,10 @@ import Logging
 import Synchronization
 import ZeroMQ
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The writer daemon's engine: receives batches on a ROUTER socket, validates every event, commits them
 /// in groups and acks each batch only after its COMMIT returned.
 ///
@@ -21,12 +25,29 @@ public final class Writer: Sendable {
     private let wakeup: WakeupSignal
     /// The endpoints actually bound (a `tcp://…:*` request resolved to its port), once `run()` has bound them.
     private let boundEndpoints = Mutex<[String]>([])
+    /// The clients CURVE endpoints accept; nil without a CURVE secret key.
+    private let allowList: ClientAllowList?
 
     public init(configuration: WriterConfiguration, logger: Logger = Logger(label: "execlogd")) throws(WriterError) {
         guard !configuration.endpoints.isEmpty else { throw WriterError("no endpoint to listen on: give --listen") }
+        if let plain = configuration.endpoints.first(where: { $0.hasPrefix("tcp://") }),
+            configuration.curveSecretKey == nil, !configuration.insecureTCP
+        {
+            throw WriterError(
+                "\(plain) would accept anyone, unencrypted: give --curve-secret-key-file and --curve-allowed-keys (docs/SECURITY.md), or --insecure to accept that")
+        }
+        if configuration.curveSecretKey != nil {
+            guard let folder = configuration.allowedClientKeysFolder else {
+                throw WriterError("a CURVE secret key needs --curve-allowed-keys, the folder of the clients' public keys")
+            }
+            allowList = try ClientAllowList(folder: folder)
+        } else {
+            allowList = nil
+        }
         self.configuration = configuration
         self.logger = logger
         self.counters = WriterCounters(configuration: configuration, version: Self.version)
+        counters.update { [allowList] in $0.allowedKeys = allowList?.count ?? 0 }
         do {
             wakeup = try WakeupSignal()
         } catch {
@@ -39,6 +60,23 @@ public final class Writer: Sendable {
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
         wakeup.signal()
+    }
+
+    /// Reads the allowed client keys folder again (SIGHUP) and logs how many keys it holds. Safe from
+    /// any thread: connections already accepted stay; new ones are checked against the new list.
+    public func reloadAllowedClientKeys() {
+        guard let allowList else {
+            logger.notice("reload requested: no CURVE allow-list to reload (no --curve-secret-key-file)")
+            return
+        }
+        do {
+            let reading = try allowList.reload()
+            for reason in reading.skipped { logger.warning("allowed client key skipped: \(reason)") }
+            counters.update { $0.allowedKeys = reading.keys }
+            logger.info("allowed client keys reloaded", metadata: ["keys": "\(reading.keys)", "folder": "\(allowList.folder)"])
+        } catch {
+            logger.error("allowed client keys not reloaded; the previous list stays", metadata: ["error": "\(error)"])
+        }
     }
 
     public var status: WriterStatus {
@@ -54,6 +92,7 @@ public final class Writer: Sendable {
     @available(*, noasync, message: "blocks: run the writer on a thread of its own")
     public func run(onReady: ([String]) -> Void = { _ in }) throws(WriterError) {
         let lock = try StoreLock(storePath: configuration.storePath)
+        try Self.createStoreFile(configuration.storePath)
         let store: ExecutionStore
         do {
             store = try ExecutionStore(path: configuration.storePath, mode: .create, synchronous: configuration.synchronous)
@@ -67,19 +106,54 @@ public final class Writer: Sendable {
         }
         let context = ZMQContext()
         let socket: ZMQSocket
+        let zapHandler: ZAPHandler?
+        let handshakeMonitor: SocketMonitor?
         var bound: [String] = []
         do {
+            // The ZAP handler is bound first: a CURVE endpoint without one would accept any client.
+            if let allowList, configuration.endpoints.contains(where: configuration.usesCurve) {
+                zapHandler = try ZAPHandler(context: context, allowList: allowList)
+            } else {
+                zapHandler = nil
+            }
             socket = try ZMQSocket(context: context, type: .router)
+            // Failed handshakes (no CURVE, a wrong server key, a key the ZAP handler refused) are counted from these events.
+            handshakeMonitor = zapHandler == nil ? nil : try SocketMonitor(
+                monitoring: socket, events: [.handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail])
             // Acks still queued at close get this long to leave.
             try socket.setOption(.linger, value: 2_000)
             try socket.setOption(.maxMessageSize, value: Int64(configuration.maxMessageBytes))
             // Heartbeats: a dead emitter's pipe (and its queued acks) is reclaimed within seconds.
             try socket.setOption(.heartbeatInterval, value: 1_000)
             try socket.setOption(.heartbeatTimeout, value: 3_000)
-            for endpoint in configuration.endpoints {
-                try Self.prepareIPCEndpoint(endpoint)
+            let groupID = try configuration.socketGroup.map(Self.groupID)
+            // libzmq copies the socket's options into each listener at bind: plain endpoints are bound
+            // first, then CURVE is switched on for the rest.
+            let plain = configuration.endpoints.filter { !configuration.usesCurve($0) }
+            let curve = configuration.endpoints.filter(configuration.usesCurve)
+            for endpoint in plain {
+                try Self.prepareIPCEndpoint(endpoint, groupID: groupID)
                 try socket.bind(endpoint)
+                try Self.openIPCSocketToGroup(endpoint, groupID: groupID)
                 bound.append(try socket.lastEndpoint)
+                if endpoint.hasPrefix("tcp://") {
+                    logger.warning(
+                        "tcp endpoint without CURVE (--insecure): traffic is unencrypted and anyone who reaches the port can write to the store",
+                        metadata: ["endpoint": "\(bound.last ?? endpoint)"])
+                }
+            }
+            if let secretKey = configuration.curveSecretKey, !curve.isEmpty {
+                try socket.setOption(.curveServer, value: true)
+                try socket.setOption(.curveSecretKey, value: secretKey)
+                // A non-empty domain makes libzmq consult the ZAP handler for every connection.
+                try socket.setOption(.zapDomain, value: ZAPHandler.domain)
+                for endpoint in curve {
+                    try socket.bind(endpoint)
+                    bound.append(try socket.lastEndpoint)
+                }
+                logger.info(
+                    "CURVE on tcp endpoints; clients allowed by key",
+                    metadata: ["keys": "\(allowList?.count ?? 0)", "folder": "\(configuration.allowedClientKeysFolder ?? "")"])
             }
         } catch let error as WriterError {
             throw error
@@ -104,7 +178,7 @@ public final class Writer: Sendable {
         logger.info("execlogd listening", metadata: ["endpoints": "\(bound)", "store": "\(configuration.storePath)"])
         onReady(bound)
 
-        serve(socket: socket, queue: queue, commitLoop: commitLoop)
+        serve(socket: socket, queue: queue, commitLoop: commitLoop, zapHandler: zapHandler, handshakeMonitor: handshakeMonitor)
 
         // Shutdown: no more reading; the commit thread drains what was received; its acks go out.
         queue.stop()
@@ -112,7 +186,9 @@ public final class Writer: Sendable {
             sendAcks(socket: socket, commitLoop: commitLoop)
         }
         sendAcks(socket: socket, commitLoop: commitLoop)
+        handshakeMonitor?.stop()
         socket.close()
+        zapHandler?.socket.close()
         withExtendedLifetime(lock) {}
         logger.info("execlogd stopped", metadata: ["stored": "\(counters.snapshot.stored)"])
         if commitLoop.abandonedEvents.load(ordering: .relaxed) > 0 {
@@ -122,10 +198,25 @@ public final class Writer: Sendable {
     }
 
     /// The socket loop: read while there is room in the commit queue, send acks as commits finish.
-    private func serve(socket: ZMQSocket, queue: CommitQueue, commitLoop: CommitLoop) {
+    private func serve(
+        socket: ZMQSocket, queue: CommitQueue, commitLoop: CommitLoop, zapHandler: ZAPHandler?, handshakeMonitor: SocketMonitor?
+    ) {
+        // One log per kind, so that a client retrying without CURVE cannot hide a refused key.
+        var denials = RefusedConnectionLog()
+        var failedHandshakes = RefusedConnectionLog()
         while !stopRequested.load(ordering: .acquiring) {
             let reading = queue.depth < configuration.maxPendingEvents
             var items = [PollItem(wakeup), PollItem(commitLoop.acksReady)]
+            // ZAP requests are answered even while reading is paused: a handshake must not wait for the store.
+            let zapIndex = zapHandler.map { handler in
+                items.append(PollItem(handler.socket))
+                return items.count - 1
+            }
+            let monitorIndex = handshakeMonitor.map { monitor in
+                items.append(PollItem(monitor.socket))
+                return items.count - 1
+            }
+            let socketIndex = items.count
             if reading { items.append(PollItem(socket)) }
             do {
                 _ = try Poller.poll(&items, timeoutMilliseconds: reading ? 1_000 : 10)
@@ -138,7 +229,13 @@ public final class Writer: Sendable {
                 commitLoop.acksReady.drain()
                 sendAcks(socket: socket, commitLoop: commitLoop)
             }
-            if reading, items.count > 2, items[2].isReadable {
+            if let zapHandler, let zapIndex, items[zapIndex].isReadable {
+                answerZAP(zapHandler, refusals: &denials)
+            }
+            if let handshakeMonitor, let monitorIndex, items[monitorIndex].isReadable {
+                countFailedHandshakes(handshakeMonitor, refusals: &failedHandshakes)
+            }
+            if reading, items.count > socketIndex, items[socketIndex].isReadable {
                 // A bounded burst, so that acks are never starved by a flood of input.
                 for _ in 0..<64 {
                     guard queue.depth < configuration.maxPendingEvents,
@@ -148,6 +245,33 @@ public final class Writer: Sendable {
                 }
             }
             counters.update { $0.queueDepth = queue.depth }
+        }
+    }
+
+    private func answerZAP(_ handler: ZAPHandler, refusals: inout RefusedConnectionLog) {
+        do {
+            for decision in try handler.answerPending() where !decision.allowed {
+                // Counted in auth_failures from the monitor's handshake-failed event; logged here, with the key.
+                refusals.refused(
+                    decision.clientKey.isEmpty ? "not a CURVE client" : "client key not in the allow-list",
+                    metadata: ["client_key": "\(decision.clientKey)", "address": "\(decision.address)"], logger: logger)
+            }
+        } catch {
+            logger.error("ZAP handler failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func countFailedHandshakes(_ monitor: SocketMonitor, refusals: inout RefusedConnectionLog) {
+        guard let events = try? monitor.drain() else { return }
+        let failures = events.filter { $0.event != .monitorStopped && !$0.endpoint.hasPrefix("ipc://") }
+        guard !failures.isEmpty else { return }
+        counters.update { $0.authFailures += failures.count }
+        for failure in failures where failure.event != .handshakeFailedAuth {
+            // Denials were logged by the ZAP handler; these never reached it (no CURVE, a wrong server key).
+            refusals.refused(
+                "CURVE handshake failed (no CURVE, or the client has a wrong server key)",
+                metadata: ["endpoint": "\(failure.endpoint)", "zmq_protocol_error": "0x\(String(failure.value, radix: 16))"],
+                logger: logger)
         }
     }
 
@@ -195,10 +319,10 @@ public final class Writer: Sendable {
         _ = try? socket.send([routingID] + message.frames, dontWait: true)
     }
 
-    /// An ipc endpoint's folder is created when missing, readable only by the daemon's user and group.
-    /// libzmq replaces an existing socket file without a word, so a live one is refused here: a second
-    /// daemon must never silently take over the first one's socket.
-    private static func prepareIPCEndpoint(_ endpoint: String) throws {
+    /// An ipc endpoint's folder is created when missing, usable only by the daemon's user and group
+    /// (`--socket-group` when given). libzmq replaces an existing socket file without a word, so a live
+    /// one is refused here: a second daemon must never silently take over the first one's socket.
+    private static func prepareIPCEndpoint(_ endpoint: String, groupID: gid_t?) throws {
         guard endpoint.hasPrefix("ipc://") else { return }
         let path = String(endpoint.dropFirst("ipc://".count))
         if FileManager.default.fileExists(atPath: path), UnixSocket.isListening(path) {
@@ -208,5 +332,38 @@ public final class Writer: Sendable {
         guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        // The umask may have taken bits away: set the mode exactly.
+        guard chmod(folder, 0o750) == 0, groupID.map({ chown(folder, uid_t.max, $0) == 0 }) ?? true else {
+            throw WriterError("cannot set the mode or group of \(folder): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The socket file: read-write for the daemon's user and group (connecting needs write permission),
+    /// nothing for others; the folder's mode is what keeps others out when it was not created here.
+    private static func openIPCSocketToGroup(_ endpoint: String, groupID: gid_t?) throws {
+        guard endpoint.hasPrefix("ipc://") else { return }
+        let path = String(endpoint.dropFirst("ipc://".count))
+        guard chmod(path, 0o660) == 0, groupID.map({ chown(path, uid_t.max, $0) == 0 }) ?? true else {
+            throw WriterError("cannot set the mode or group of \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func groupID(_ name: String) throws(WriterError) -> gid_t {
+        guard let group = getgrnam(name) else { throw WriterError("socket-group: no group named \(name.debugDescription)") }
+        return group.pointee.gr_gid
+    }
+
+    /// A new store file is created 0640 here, before SQLite opens it (its -wal and -shm files take the
+    /// same mode): prompts and responses are for the daemon's user and group only.
+    private static func createStoreFile(_ path: String) throws(WriterError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { return }
+            throw WriterError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, 0o640) == 0 else {
+            throw WriterError("cannot set the mode of \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -30,6 +30,22 @@ public struct WriterConfiguration: Sendable {
     /// (SQLite's own checkpoints keep a WAL with no reader in the way near 4 MiB: 1,000 pages.)
     public var idleCheckpointWALBytes: Int = 4 << 20
 
+    /// The writer's CURVE secret key (40 Z85 characters). With it, every tcp endpoint uses CURVE:
+    /// traffic is encrypted and only clients whose public key is in `allowedClientKeysFolder` get in.
+    public var curveSecretKey: String?
+    /// The allow-list: one `NAME.key` file per client holding its public key; re-read by ``Writer/reloadAllowedClientKeys()``.
+    public var allowedClientKeysFolder: String?
+    /// Bind tcp endpoints without CURVE (no encryption, no authentication): an explicit choice, warned about at start.
+    public var insecureTCP = false
+    /// The group given to ipc socket folders this writer creates, and to its socket files, so that its
+    /// members (the workers) may connect; nil keeps the daemon's own group.
+    public var socketGroup: String?
+
+    /// True for an endpoint that gets CURVE: a tcp one, when a secret key is configured.
+    public func usesCurve(_ endpoint: String) -> Bool {
+        curveSecretKey != nil && endpoint.hasPrefix("tcp://")
+    }
+
     public init(endpoints: [String], storePath: String) {
         self.endpoints = endpoints
         self.storePath = storePath

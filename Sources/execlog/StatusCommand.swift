@@ -14,12 +14,19 @@ struct StatusCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How long to wait for the answer.", valueName: "duration"))
     var timeout: String = "3s"
 
+    @Option(help: ArgumentHelp("For a CURVE tcp endpoint: the writer's public key file. Default: EXECLOG_CURVE_SERVER_KEY or EXECLOG_CURVE_SERVER_KEY_FILE.", valueName: "path"))
+    var curveServerKeyFile: String?
+
+    @Option(help: ArgumentHelp("For a CURVE tcp endpoint: this client's secret key file (0600), whose public key the writer allows. Default: EXECLOG_CURVE_SECRET_KEY or EXECLOG_CURVE_SECRET_KEY_FILE.", valueName: "path"))
+    var curveSecretKeyFile: String?
+
     @Flag(help: "Write the counters as JSON.")
     var json = false
 
     func run() throws {
         let endpoint = endpoint ?? ProcessInfo.processInfo.environment["EXECLOG_ENDPOINT"] ?? "ipc:///run/execlog/execlog.sock"
-        let status = try StatusClient.fetch(endpoint: endpoint, timeout: try TimeArguments.duration(timeout))
+        let curve = try CurveClientKeys.resolve(serverKeyFile: curveServerKeyFile, secretKeyFile: curveSecretKeyFile)
+        let status = try StatusClient.fetch(endpoint: endpoint, timeout: try TimeArguments.duration(timeout), curve: curve)
         print(json ? StatusReport.json(status) : StatusReport.text(status, style: .standardOutput), terminator: "")
     }
 }

@@ -13,11 +13,15 @@ struct DaemonCommand: ParsableCommand {
             Each setting comes from its flag, else its environment variable, else the config file
             (--config or EXECLOGD_CONFIG: one `name = value` per line, names as the flags without dashes,
             `listen` repeatable, # for comments), else its default. SIGTERM or SIGINT: stop reading, commit
-            and acknowledge what was received, exit 0.
+            and acknowledge what was received, exit 0. SIGHUP: read the allowed client keys folder again.
+
+            A tcp endpoint uses CURVE (encrypted, clients authenticated by key; docs/SECURITY.md): give
+            --curve-secret-key-file and --curve-allowed-keys, or --insecure for plain tcp.
 
             Environment: EXECLOGD_LISTEN (comma-separated), EXECLOGD_DB, EXECLOGD_COMMIT_EVENTS,
             EXECLOGD_COMMIT_INTERVAL, EXECLOGD_MAX_PENDING_EVENTS, EXECLOGD_RETENTION,
-            EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_SYNCHRONOUS, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG.
+            EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_SYNCHRONOUS, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG,
+            EXECLOGD_CURVE_SECRET_KEY_FILE, EXECLOGD_CURVE_ALLOWED_KEYS, EXECLOGD_INSECURE, EXECLOGD_SOCKET_GROUP.
             """
     )
 
@@ -51,6 +55,18 @@ struct DaemonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: info.", valueName: "level"))
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("The writer's CURVE secret key (execlog keygen's NAME.secret, mode 0600): tcp endpoints use CURVE.", valueName: "path"))
+    var curveSecretKeyFile: String?
+
+    @Option(help: ArgumentHelp("Folder of the allowed clients' public keys, one NAME.key file each; re-read on SIGHUP.", valueName: "folder"))
+    var curveAllowedKeys: String?
+
+    @Flag(help: "Allow tcp endpoints without CURVE: unencrypted, and anyone who reaches the port can write.")
+    var insecure = false
+
+    @Option(help: ArgumentHelp("Group of the ipc socket (and of its folder when execlogd creates it). Default: execlogd's own.", valueName: "name"))
+    var socketGroup: String?
+
     @Option(help: ArgumentHelp("A config file (see above).", valueName: "path"))
     var config: String?
 
@@ -73,8 +89,12 @@ struct DaemonCommand: ParsableCommand {
             return source
         }
         defer { sources.forEach { $0.cancel() } }
-        // Nothing to reload yet: a hangup (closed terminal, `systemctl reload`) must not end the daemon.
+        // SIGHUP (`systemctl reload`) re-reads the allow-list; a hangup must never end the daemon.
         signal(SIGHUP, SIG_IGN)
+        let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
+        reload.setEventHandler { writer.reloadAllowedClientKeys() }
+        reload.resume()
+        defer { reload.cancel() }
         do {
             try writer.run()
         } catch {

@@ -4,6 +4,7 @@ import ExecLogStore
 import ExecLogWriter
 import Foundation
 import Logging
+import ZeroMQ
 
 /// The daemon's settings, resolved: flag, else environment, else config file, else default.
 struct Settings {
@@ -14,7 +15,7 @@ struct Settings {
         let file = try ConfigFile(path: command.config ?? environment["EXECLOGD_CONFIG"])
         let known: Set = [
             "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention", "max-message-bytes",
-            "log-level", "synchronous",
+            "log-level", "synchronous", "curve-secret-key-file", "curve-allowed-keys", "insecure", "socket-group",
         ]
         if let unknown = file.values.keys.sorted().first(where: { !known.contains($0) }) {
             throw ValidationError("config file: unknown setting \(unknown.debugDescription); known: \(known.sorted().joined(separator: ", "))")
@@ -66,6 +67,44 @@ struct Settings {
             throw ValidationError("log-level: \(level.debugDescription) is not one of \(Logger.Level.allCases.map(\.rawValue))")
         }
         logLevel = parsed
+        try resolveSecurity(command: command, value: value)
+    }
+}
+
+extension Settings {
+    /// CURVE for tcp endpoints, or an explicit `insecure`; the ipc socket's group (docs/SECURITY.md).
+    fileprivate mutating func resolveSecurity(command: DaemonCommand, value: (String?, String) -> String?) throws {
+        if let path = value(command.curveSecretKeyFile, "curve-secret-key-file") {
+            do {
+                configuration.curveSecretKey = try CurveKeyFile.readSecretKey(path)
+            } catch {
+                throw ValidationError("curve-secret-key-file: \(error)")
+            }
+        }
+        configuration.allowedClientKeysFolder = value(command.curveAllowedKeys, "curve-allowed-keys")
+        let insecureText = value(command.insecure ? "true" : nil, "insecure") ?? "false"
+        switch insecureText.lowercased() {
+        case "true", "yes", "1": configuration.insecureTCP = true
+        case "false", "no", "0", "": configuration.insecureTCP = false
+        default: throw ValidationError("insecure: expected true or false, got \(insecureText.debugDescription)")
+        }
+        configuration.socketGroup = value(command.socketGroup, "socket-group")
+        if configuration.curveSecretKey != nil {
+            guard configuration.allowedClientKeysFolder != nil else {
+                throw ValidationError("curve-secret-key-file needs curve-allowed-keys, the folder of the clients' public keys")
+            }
+            guard !configuration.insecureTCP else {
+                throw ValidationError("insecure and curve-secret-key-file contradict each other: give one")
+            }
+        } else if configuration.allowedClientKeysFolder != nil {
+            throw ValidationError("curve-allowed-keys needs curve-secret-key-file, the writer's secret key")
+        }
+        if let plain = configuration.endpoints.first(where: { $0.hasPrefix("tcp://") }),
+            configuration.curveSecretKey == nil, !configuration.insecureTCP
+        {
+            throw ValidationError(
+                "listen: \(plain) needs CURVE: give --curve-secret-key-file and --curve-allowed-keys (docs/SECURITY.md), or --insecure to accept anyone, unencrypted")
+        }
     }
 }
 

@@ -198,7 +198,7 @@ struct DaemonTests {
 
     @Test func servesTCPAndIPCAtOnce() throws {
         let folder = try TemporaryFolder()
-        let daemon = try Daemon(folder: folder, extraArguments: ["--listen", "tcp://127.0.0.1:*"])
+        let daemon = try Daemon(folder: folder, extraArguments: ["--listen", "tcp://127.0.0.1:*", "--insecure"])
         let status = try daemon.waitUntilReady()
         let tcp = try #require(status.endpoints.first { $0.hasPrefix("tcp://127.0.0.1:") })
         let client = try RawClient(endpoint: tcp)

@@ -11,7 +11,9 @@ struct PipelineTests {
     @Test(arguments: [(100_000, 4, "ipc"), (5_000, 2, "tcp")])
     func everyExecutionFromSeveralWorkerProcessesIsStoredExactlyOnce(count: Int, processes: Int, transport: String) throws {
         let folder = try TemporaryFolder()
-        let daemon = try Daemon(folder: folder, extraArguments: transport == "tcp" ? ["--listen", "tcp://127.0.0.1:*"] : [])
+        // tcp as it runs in production: under CURVE, the workers' keys in their environment.
+        let keys = try CurveKeys(folder: folder)
+        let daemon = try Daemon(folder: folder, extraArguments: transport == "tcp" ? ["--listen", "tcp://127.0.0.1:*"] + keys.daemonArguments : [])
         let status = try daemon.waitUntilReady()
         let endpoint = transport == "tcp" ? try #require(status.endpoints.first { $0.hasPrefix("tcp://") }) : daemon.ipcEndpoint
         let idsFile = folder.path("ids.txt")
@@ -22,6 +24,7 @@ struct PipelineTests {
             "emit", "--endpoint", endpoint, "--count", String(count), "--processes", String(processes),
             "--payload-bytes", "600", "--ids-out", idsFile, "--json", "--latency-scale", "0",
         ]
+        if transport == "tcp" { loadgen.environment = ProcessInfo.processInfo.environment.merging(keys.allowedClientEnvironment) { $1 } }
         let output = Pipe()
         loadgen.standardOutput = output
         let started = Date()

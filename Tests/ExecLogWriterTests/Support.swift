@@ -75,9 +75,15 @@ final class RawClient {
     let context = ZMQContext()
     let socket: ZMQSocket
 
-    init(endpoint: String) throws {
+    /// `curve`: the writer's public key and this client's key pair, for a CURVE endpoint.
+    init(endpoint: String, curve: (server: String, client: (publicKey: String, secretKey: String))? = nil) throws {
         socket = try ZMQSocket(context: context, type: .dealer)
         try socket.setOption(.linger, value: 0)
+        if let curve {
+            try socket.setOption(.curveServerKey, value: curve.server)
+            try socket.setOption(.curvePublicKey, value: curve.client.publicKey)
+            try socket.setOption(.curveSecretKey, value: curve.client.secretKey)
+        }
         try socket.connect(endpoint)
     }
 
