@@ -11,7 +11,7 @@ extension Execution {
         guard case .object(let fields) = event else {
             throw ExecutionError(field: nil, "an event must be a JSON object")
         }
-        var reader = EventReader(fields: fields)
+        let reader = EventReader(fields: fields)
         let idText = try reader.requiredString("id")
         guard let id = UUID(uuidString: idText) else {
             throw ExecutionError(field: "id", "not a UUID: \(idText.prefix(40).debugDescription)")
