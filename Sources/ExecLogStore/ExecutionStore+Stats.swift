@@ -14,22 +14,28 @@ extension ExecutionStore {
         let split = StatsTimeSplit(from: filter.from, to: filter.to)
         return try read { db in
             var groups: [StatsGroup: ExecutionRollups.Totals] = [:]
+            // The rollups' histograms go straight into flat counts: decoding each into a dictionary
+            // cost most of the time on stores with tens of thousands of rollup rows.
+            var latency = [Int](repeating: 0, count: LatencyHistogram.bucketCount)
             if let hours = split.wholeHours {
-                try Self.addRollups(filter, hours: hours, into: &groups, db)
+                try Self.addRollups(filter, hours: hours, into: &groups, latency: &latency, db)
             }
             for range in split.rawRanges {
                 var rangeFilter = filter
                 (rangeFilter.from, rangeFilter.to) = (range.from, range.to)
                 try Self.addRows(rangeFilter, into: &groups, db)
             }
-            return ExecutionStats(groups)
+            for totals in groups.values {
+                for (bucket, count) in totals.latency.counts { latency[bucket] += count }
+            }
+            return ExecutionStats(groups, latency: latency)
         }
     }
 
     /// The rollup rows of the whole hours in `hours` that match the filter's other fields.
     private static func addRollups(
         _ filter: ExecutionFilter, hours: StatsTimeSplit.Hours, into groups: inout [StatsGroup: ExecutionRollups.Totals],
-        _ db: Database
+        latency: inout [Int], _ db: Database
     ) throws {
         let (conditions, arguments) = rollupConditions(filter, hours: hours)
         let rows = try Row.fetchCursor(
@@ -44,7 +50,17 @@ extension ExecutionStore {
         while let row = try rows.next() {
             let group = StatsGroup(
                 provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
-            groups[group, default: .init()].merge(ExecutionRollups.totals(row))
+            var totals = groups[group, default: .init()]
+            totals.executions += row["executions"] as Int
+            totals.inputTokens = totals.inputTokens.saturatingAdd(row["input_tokens"])
+            totals.outputTokens = totals.outputTokens.saturatingAdd(row["output_tokens"])
+            totals.totalTokens = totals.totalTokens.saturatingAdd(row["total_tokens"])
+            totals.timedExecutions += row["timed_executions"] as Int
+            totals.executionTimeMsSum = totals.executionTimeMsSum.saturatingAdd(row["execution_time_ms_sum"])
+            groups[group] = totals
+            if let blob = row["latency_histogram"] as Data? {
+                LatencyHistogram.accumulate(encoded: Array(blob), into: &latency)
+            }
         }
     }
 
@@ -148,12 +164,11 @@ struct StatsTimeSplit {
 }
 
 extension ExecutionStats {
-    /// Totals and breakdowns summed from the groups; percentiles from their merged histograms.
-    init(_ groups: [StatsGroup: ExecutionRollups.Totals]) {
+    /// Totals and breakdowns summed from the groups; percentiles from the flat latency counts.
+    init(_ groups: [StatsGroup: ExecutionRollups.Totals], latency: [Int]) {
         self.init()
         var timed = 0
         var timeSum = 0
-        var latency = LatencyHistogram()
         for (group, totals) in groups where totals.executions > 0 {
             totalExecutions += totals.executions
             totalInputTokens = totalInputTokens.saturatingAdd(totals.inputTokens)
@@ -168,12 +183,11 @@ extension ExecutionStats {
             if group.failed { errorCount += totals.executions }
             timed += totals.timedExecutions
             timeSum = timeSum.saturatingAdd(totals.executionTimeMsSum)
-            latency.merge(totals.latency)
         }
         if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }
         guard timed > 0 else { return }
         avgExecutionTimeMs = Double(timeSum) / Double(timed)
-        if let percentiles = latency.percentiles([0.50, 0.95, 0.99]) {
+        if let percentiles = LatencyHistogram.percentiles([0.50, 0.95, 0.99], counts: latency) {
             p50ExecutionTimeMs = percentiles[0]
             p95ExecutionTimeMs = percentiles[1]
             p99ExecutionTimeMs = percentiles[2]

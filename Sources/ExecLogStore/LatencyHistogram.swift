@@ -41,6 +41,42 @@ struct LatencyHistogram: Equatable, Sendable {
         return results
     }
 
+    // MARK: - Flat counts
+
+    /// Buckets a 64-bit value can fall in: the index of `Int.max`'s bucket, plus one.
+    static let bucketCount = bucket(of: .max) + 1
+
+    /// Adds an encoded histogram's counts to `counts` (indexed by bucket, `bucketCount` long) without
+    /// building a dictionary: stats read tens of thousands of rollup rows. False for a damaged BLOB.
+    @discardableResult
+    static func accumulate(encoded bytes: [UInt8], into counts: inout [Int]) -> Bool {
+        var index = 0
+        var bucket = 0
+        while index < bytes.count {
+            guard let delta = readVarint(bytes, &index), let count = readVarint(bytes, &index) else { return false }
+            bucket += delta
+            guard bucket < counts.count else { return false }
+            counts[bucket] += count
+        }
+        return true
+    }
+
+    /// Nearest-rank percentiles from flat counts, each the middle of its bucket.
+    static func percentiles(_ fractions: [Double], counts: [Int]) -> [Int]? {
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return nil }
+        let ranks = fractions.map { max(1, Int((Double(total) * $0).rounded(.up))) }
+        var results: [Int] = []
+        var seen = 0
+        for (bucket, count) in counts.enumerated() where count > 0 && results.count < ranks.count {
+            seen += count
+            while results.count < ranks.count, seen >= ranks[results.count] {
+                results.append(representative(of: bucket))
+            }
+        }
+        return results
+    }
+
     // MARK: - Buckets
 
     static let exactBelow = 128
