@@ -134,8 +134,12 @@ struct ContentFilter {
     /// The patterns whose telltale bytes appear in the text (`sk-`, `AIza`, `AKIA`, `gh?_`, `bearer`,
     /// `@`, a run of 13 digits): one pass over its UTF-8, far cheaper than any regex.
     static func candidates(in text: String) -> Set<ContentPolicy.Pattern> {
+        var text = text
+        return text.withUTF8 { candidates(in: $0) }
+    }
+
+    private static func candidates(in bytes: UnsafeBufferPointer<UInt8>) -> Set<ContentPolicy.Pattern> {
         var found: Set<ContentPolicy.Pattern> = []
-        let bytes = Array(text.utf8)
         func at(_ index: Int, _ literal: StaticString) -> Bool {
             let count = literal.utf8CodeUnitCount
             guard index + count <= bytes.count else { return false }
