@@ -66,31 +66,17 @@ extension ExecutionStore {
 
     /// The WHERE conditions on `execution_rollups` for the whole hours `hours` and the filter's other fields.
     static func rollupConditions(_ filter: ExecutionFilter, hours: StatsTimeSplit.Hours) -> ([String], StatementArguments) {
+        let comparisons: [(comparison: String, value: (any DatabaseValueConvertible)?)] = [
+            ("hour >=", hours.first), ("hour <", hours.end), ("usage_type =", filter.usageType),
+            ("provider =", filter.provider), ("model_name =", filter.modelName),
+            ("failed =", filter.status.map { $0 == .error }),
+        ]
         var conditions: [String] = []
         var arguments = StatementArguments()
-        if let first = hours.first {
-            conditions.append("hour >= ?")
-            arguments += [first]
-        }
-        if let end = hours.end {
-            conditions.append("hour < ?")
-            arguments += [end]
-        }
-        if let usageType = filter.usageType {
-            conditions.append("usage_type = ?")
-            arguments += [usageType]
-        }
-        if let provider = filter.provider {
-            conditions.append("provider = ?")
-            arguments += [provider]
-        }
-        if let modelName = filter.modelName {
-            conditions.append("model_name = ?")
-            arguments += [modelName]
-        }
-        if let status = filter.status {
-            conditions.append("failed = ?")
-            arguments += [status == .error]
+        for (comparison, value) in comparisons {
+            guard let value else { continue }
+            conditions.append(comparison + " ?")
+            arguments += [value]
         }
         return (conditions, arguments)
     }
