@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "execlogd",
             dependencies: [
-                "ExecLogWriter", "ExecLogStore", "ExecLogCLI", "ZeroMQ",
+                "ExecLogWriter", "ExecLogModel", "ExecLogStore", "ExecLogCLI", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExecLogCLITests",
-            dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport"]
+            dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogSimulation", "ExecLogTestSupport"]
         ),
         .testTarget(
             name: "ExecLogServerTests",

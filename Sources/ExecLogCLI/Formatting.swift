@@ -31,6 +31,20 @@ public enum Formatting {
         return value < 999.5 ? String(format: "%.0f ms", value) : milliseconds(Int(value.rounded()))
     }
 
+    /// `33554432` → `32 MiB`, `1536` → `1.5 KiB`, `900` → `900 bytes`.
+    public static func bytes(_ value: Int) -> String {
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        guard value >= 1_024 else { return "\(count(value)) bytes" }
+        var scaled = Double(value) / 1_024
+        var unit = 0
+        while scaled >= 1_024, unit < units.count - 1 {
+            scaled /= 1_024
+            unit += 1
+        }
+        let number = scaled == scaled.rounded() ? String(Int(scaled)) : String(format: "%.1f", scaled)
+        return "\(number) \(units[unit])"
+    }
+
     public static func percent(_ ratio: Double) -> String {
         String(format: "%.2f%%", ratio * 100)
     }

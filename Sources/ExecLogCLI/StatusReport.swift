@@ -28,6 +28,12 @@ public enum StatusReport {
             let refused = Formatting.count(status.authFailures)
             field("Refused connections", (status.authFailures > 0 ? style.red(refused) : refused) + " (\(Formatting.count(status.allowedKeys)) allowed keys)")
         }
+        if let limits = status.limits {
+            field(
+                "Limits",
+                "\(Formatting.bytes(limits.maxEventBytes)) per event, \(Formatting.bytes(limits.maxFieldBytes)) per field, "
+                    + "\(Formatting.count(limits.maxBatchEvents)) events per batch, \(Formatting.bytes(limits.maxMessageBytes)) per frame")
+        }
         return output
     }
 

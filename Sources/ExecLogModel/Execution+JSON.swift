@@ -126,9 +126,11 @@ extension Execution: Codable {
 
 extension Execution {
     /// Decodes and validates one event from its JSON bytes, with a one-line reason when it is not valid.
-    public static func decodeEvent(_ json: some DataProtocol, receivedAt: Date = Date()) throws(ExecutionError)
-        -> Execution
-    {
+    /// `limits` adds a writer's byte limits; nil checks the protocol's field limits only.
+    public static func decodeEvent(
+        _ json: some DataProtocol, receivedAt: Date = Date(), limits: EventSizeLimits? = nil
+    ) throws(ExecutionError) -> Execution {
+        try limits?.checkEvent(bytes: json.count)
         // Parsed once, in linear time, then read field by field from the tree (no Foundation decoder: it
         // would parse the bytes a second time, and it costs several times more).
         let document: JSONValue
@@ -139,6 +141,7 @@ extension Execution {
         }
         let execution = try Execution(event: document, receivedAt: receivedAt)
         try execution.validate()
+        try limits?.checkFields(of: execution, eventBytes: json.count)
         return execution
     }
 

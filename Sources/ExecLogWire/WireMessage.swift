@@ -38,7 +38,8 @@ public enum WireMessage: Sendable, Equatable {
 
     /// Reads a message; the error says, in one line, why the frames are not protocol v1. Events are not
     /// looked at here: each is validated on its own by the writer.
-    public init(frames: [[UInt8]]) throws(WireError) {
+    /// `maxBatchEvents` is the writer's own limit, at most the protocol's 10,000.
+    public init(frames: [[UInt8]], maxBatchEvents: Int = WireProtocol.eventsPerBatch.upperBound) throws(WireError) {
         guard frames.count >= 2, frames[0] == WireProtocol.tagBytes else {
             throw WireError(batchID: nil, "frame 0 must be \"\(WireProtocol.tag)\"")
         }
@@ -51,10 +52,11 @@ public enum WireMessage: Sendable, Equatable {
                 throw WireError(batchID: nil, "frame 2 must be a batch id of 1 to 64 printable ASCII bytes")
             }
             let count = frames.count - 3
-            guard WireProtocol.eventsPerBatch.contains(count) else {
+            let limit = min(maxBatchEvents, WireProtocol.eventsPerBatch.upperBound)
+            guard count >= 1, count <= limit else {
                 throw WireError(
                     batchID: batchID,
-                    count == 0 ? "a batch needs at least one event" : "\(count) events in one batch, more than 10000")
+                    count == 0 ? "a batch needs at least one event" : "\(count) events in one batch, more than \(limit)")
             }
             self = .batch(id: batchID, events: Array(frames[3...]))
         case .report:

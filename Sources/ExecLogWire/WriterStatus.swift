@@ -40,6 +40,30 @@ public struct WriterStatus: Sendable, Equatable, Codable {
     public var authFailures: Int = 0
     /// Client public keys in the allow-list, as last read (at start or on SIGHUP); 0 without CURVE.
     public var allowedKeys: Int = 0
+    /// What this writer accepts (docs/SECURITY.md §9); nil from a writer older than these limits.
+    public var limits: Limits?
+
+    /// The writer's configured limits, so that an emitter (in any language) can be set below them.
+    public struct Limits: Sendable, Equatable, Codable {
+        public var maxMessageBytes: Int
+        public var maxEventBytes: Int
+        public var maxFieldBytes: Int
+        public var maxBatchEvents: Int
+
+        public init(maxMessageBytes: Int, maxEventBytes: Int, maxFieldBytes: Int, maxBatchEvents: Int) {
+            self.maxMessageBytes = maxMessageBytes
+            self.maxEventBytes = maxEventBytes
+            self.maxFieldBytes = maxFieldBytes
+            self.maxBatchEvents = maxBatchEvents
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case maxMessageBytes = "max_message_bytes"
+            case maxEventBytes = "max_event_bytes"
+            case maxFieldBytes = "max_field_bytes"
+            case maxBatchEvents = "max_batch_events"
+        }
+    }
 
     public init() {}
 
@@ -57,6 +81,7 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         case reports
         case authFailures = "auth_failures"
         case allowedKeys = "allowed_keys"
+        case limits
     }
 
     /// Keys missing from the JSON keep their defaults, so that a newer `execlog` reads an older writer's status.
@@ -87,6 +112,7 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         reports = try value(.reports, reports)
         authFailures = try value(.authFailures, authFailures)
         allowedKeys = try value(.allowedKeys, allowedKeys)
+        limits = try container.decodeIfPresent(Limits.self, forKey: .limits)
     }
 
     public var json: [UInt8] {

@@ -21,7 +21,10 @@ struct PendingBatch: Sendable {
 
     /// Decodes each event on its own: a bad event becomes a dead letter and a rejection, never a
     /// failed batch.
-    init(routingID: [UInt8], batchID: String, events: [[UInt8]], receivedAt: Date = Date()) {
+    init(
+        routingID: [UInt8], batchID: String, events: [[UInt8]], limits: EventSizeLimits = EventSizeLimits(),
+        receivedAt: Date = Date()
+    ) {
         self.routingID = routingID
         self.batchID = batchID
         self.eventCount = events.count
@@ -32,7 +35,7 @@ struct PendingBatch: Sendable {
         var rejections: [Ack.Rejection] = []
         for (index, event) in events.enumerated() {
             do {
-                executions.append(try Execution.decodeEvent(event, receivedAt: receivedAt))
+                executions.append(try Execution.decodeEvent(event, receivedAt: receivedAt, limits: limits))
             } catch {
                 let eventID = Self.readableID(event)
                 rejections.append(Ack.Rejection(index: index, id: eventID, error: error.description))
@@ -56,10 +59,46 @@ struct PendingBatch: Sendable {
 
     /// The `id` field of a rejected event when it is a string, to help the sender find it.
     private static func readableID(_ event: [UInt8]) -> String? {
+        // An event too large to store is not worth a full parse: its id is near the start.
+        if event.count > DeadLetter.payloadLimit { return topLevelID(event.prefix(DeadLetter.payloadLimit)) }
         guard let value = try? JSONValue.parse(event),
             let id = value["id"]?.stringValue
         else { return nil }
         return String(id.prefix(64))
+    }
+
+    /// The string value of the key `"id"` of the outermost object, read in one pass that tracks
+    /// strings and nesting (a nested `"id"` does not count); nil when it is not in `bytes`.
+    static func topLevelID(_ bytes: ArraySlice<UInt8>) -> String? {
+        var depth = 0
+        var index = bytes.startIndex
+        var lastString: Range<Int>?
+        while index < bytes.endIndex {
+            switch bytes[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: "\""):
+                let start = index + 1
+                index = start
+                while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard index < bytes.endIndex else { return nil }
+                lastString = start..<index
+            case UInt8(ascii: ":"):
+                // A key just ended; at depth 1 and named id, its value is the next string.
+                if depth == 1, let key = lastString, bytes[key].elementsEqual("id".utf8) {
+                    var valueStart = index + 1
+                    while valueStart < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[valueStart]) { valueStart += 1 }
+                    guard valueStart < bytes.endIndex, bytes[valueStart] == UInt8(ascii: "\"") else { return nil }
+                    let end = bytes[(valueStart + 1)...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.endIndex
+                    return String(decoding: bytes[(valueStart + 1)..<end].prefix(64), as: UTF8.self)
+                }
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 
     func ack(_ result: InsertResult) -> Ack {

@@ -280,7 +280,7 @@ public final class Writer: Sendable {
         let body = Array(frames.dropFirst())
         let message: WireMessage
         do {
-            message = try WireMessage(frames: body)
+            message = try WireMessage(frames: body, maxBatchEvents: configuration.maxBatchEvents)
         } catch {
             counters.update { $0.malformed += 1 }
             reply(WireMessage.error(batchID: error.batchID, message: error.message), to: routingID, socket: socket)
@@ -288,7 +288,7 @@ public final class Writer: Sendable {
         }
         switch message {
         case .batch(let id, let events):
-            let batch = PendingBatch(routingID: routingID, batchID: id, events: events)
+            let batch = PendingBatch(routingID: routingID, batchID: id, events: events, limits: configuration.eventLimits)
             counters.update { $0.received += events.count }
             queue.push(batch)
         case .report(let id, let report):

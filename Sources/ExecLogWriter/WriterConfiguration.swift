@@ -1,4 +1,6 @@
+import ExecLogModel
 import ExecLogStore
+import ExecLogWire
 import Foundation
 
 /// How `execlogd` runs. Every field is a flag, an environment variable and a config-file key (docs/DAEMON.md).
@@ -16,8 +18,15 @@ public struct WriterConfiguration: Sendable {
     public var maxPendingEvents: Int = 10_000
     /// Delete executions older than this, a chunk at a time between commits; nil keeps everything.
     public var retention: Duration?
-    /// The largest message accepted (ZMQ_MAXMSGSIZE): a bigger one drops the sender's connection.
+    /// The largest frame accepted (ZMQ_MAXMSGSIZE, which libzmq applies to each frame, so to each
+    /// event): a bigger one drops the sender's connection, unanswered. Keep it above
+    /// `eventLimits.maxEventBytes`, so that an event between the two is rejected with a reason.
     public var maxMessageBytes: Int = 64 << 20
+    /// Bytes per event and per content field: an event past them is rejected and dead-lettered.
+    public var eventLimits = EventSizeLimits()
+    /// Events in one batch (the protocol allows up to 10,000): a bigger batch gets an `error`
+    /// reply. With `maxMessageBytes` it bounds what one message can make the writer hold.
+    public var maxBatchEvents: Int = WireProtocol.eventsPerBatch.upperBound
     /// SQLite's `synchronous` on the writer's connection: `.normal` (an acked commit may be lost to a power
     /// loss) or `.full` (an fsync per commit; an acked commit survives a power loss). docs/STORE.md.
     public var synchronous: ExecutionStore.Synchronous = .normal

@@ -13,6 +13,9 @@ final class WriterCounters: Sendable {
         status.store = configuration.storePath
         status.endpoints = configuration.endpoints
         status.version = version
+        status.limits = WriterStatus.Limits(
+            maxMessageBytes: configuration.maxMessageBytes, maxEventBytes: configuration.eventLimits.maxEventBytes,
+            maxFieldBytes: configuration.eventLimits.maxFieldBytes, maxBatchEvents: configuration.maxBatchEvents)
         self.status = Mutex(status)
     }
 

@@ -46,8 +46,17 @@ struct DaemonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"))
     var retention: String?
 
-    @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection. Default: 67108864.", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection, unanswered. Above --max-event-bytes. Default: 67108864.", valueName: "bytes"))
     var maxMessageBytes: Int?
+
+    @Option(help: ArgumentHelp("Largest event, in bytes: a bigger one is rejected with its reason and kept as a dead letter. Default: 33554432.", valueName: "bytes"))
+    var maxEventBytes: Int?
+
+    @Option(help: ArgumentHelp("Largest content field (system_prompt, response_content, error_message, input_messages, execution_metadata), in bytes: an event with a bigger one is rejected and dead-lettered. Default: 16777216.", valueName: "bytes"))
+    var maxFieldBytes: Int?
+
+    @Option(help: ArgumentHelp("Most events in one batch, 1 to 10000: a bigger batch gets an error reply. Default: 10000.", valueName: "count"))
+    var maxBatchEvents: Int?
 
     @Option(help: ArgumentHelp("SQLite synchronous: normal (a power loss may lose the last acked commits) or full (an fsync per commit; acked commits survive a power loss). Default: normal.", valueName: "level"))
     var synchronous: String?

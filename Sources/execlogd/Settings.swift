@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExecLogCLI
+import ExecLogModel
 import ExecLogStore
 import ExecLogWriter
 import Foundation
@@ -15,6 +16,7 @@ struct Settings {
         let file = try ConfigFile(path: command.config ?? environment["EXECLOGD_CONFIG"])
         let known: Set = [
             "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention", "max-message-bytes",
+            "max-event-bytes", "max-field-bytes", "max-batch-events",
             "log-level", "synchronous", "curve-secret-key-file", "curve-allowed-keys", "insecure", "socket-group",
         ]
         if let unknown = file.values.keys.sorted().first(where: { !known.contains($0) }) {
@@ -56,6 +58,14 @@ struct Settings {
         configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 10_000)
         configuration.retention = try duration(command.retention, "retention")
         configuration.maxMessageBytes = try integer(command.maxMessageBytes, "max-message-bytes", default: 64 << 20)
+        // An unset inner limit follows a smaller outer one down; set ones must nest (checkLimits).
+        configuration.eventLimits.maxEventBytes = try integer(
+            command.maxEventBytes, "max-event-bytes",
+            default: min(EventSizeLimits.defaultMaxEventBytes, configuration.maxMessageBytes))
+        configuration.eventLimits.maxFieldBytes = try integer(
+            command.maxFieldBytes, "max-field-bytes",
+            default: min(EventSizeLimits.defaultMaxFieldBytes, configuration.eventLimits.maxEventBytes))
+        configuration.maxBatchEvents = try integer(command.maxBatchEvents, "max-batch-events", default: 10_000)
         let synchronous = value(command.synchronous, "synchronous") ?? "normal"
         guard let parsedSynchronous = ExecutionStore.Synchronous(rawValue: synchronous.lowercased()) else {
             throw ValidationError(
@@ -67,11 +77,28 @@ struct Settings {
             throw ValidationError("log-level: \(level.debugDescription) is not one of \(Logger.Level.allCases.map(\.rawValue))")
         }
         logLevel = parsed
+        try checkLimits()
         try resolveSecurity(command: command, value: value)
     }
 }
 
 extension Settings {
+    /// The byte limits nest: a field within an event within a frame. Otherwise the inner limit
+    /// would never apply, or an event past its limit would lose its connection instead of getting
+    /// a reason back.
+    fileprivate func checkLimits() throws {
+        let limits = configuration.eventLimits
+        guard limits.maxEventBytes <= configuration.maxMessageBytes else {
+            throw ValidationError(
+                "max-event-bytes (\(limits.maxEventBytes)) must not be above max-message-bytes (\(configuration.maxMessageBytes))")
+        }
+        guard limits.maxFieldBytes <= limits.maxEventBytes else {
+            throw ValidationError(
+                "max-field-bytes (\(limits.maxFieldBytes)) must not be above max-event-bytes (\(limits.maxEventBytes))")
+        }
+        guard configuration.maxBatchEvents <= 10_000 else { throw ValidationError("max-batch-events: at most 10000") }
+    }
+
     /// CURVE for tcp endpoints, or an explicit `insecure`; the ipc socket's group (docs/SECURITY.md).
     fileprivate mutating func resolveSecurity(command: DaemonCommand, value: (String?, String) -> String?) throws {
         if let path = value(command.curveSecretKeyFile, "curve-secret-key-file") {

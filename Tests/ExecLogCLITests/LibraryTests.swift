@@ -1,6 +1,7 @@
 import ExecLogCLI
 import ExecLogModel
 import ExecLogStore
+import ExecLogWire
 import Foundation
 import Testing
 
@@ -370,5 +371,22 @@ struct ExecutionReportTests {
         #expect(object["id"] as? String == "01a21c58-7419-7000-8000-0000000000fe")
         #expect(object["error_message"] is NSNull)
         #expect(object["tags"] as? [String] == [])
+    }
+
+    @Test(arguments: [(0, "0 bytes"), (1_023, "1,023 bytes"), (1_024, "1 KiB"), (1_536, "1.5 KiB"), (32 << 20, "32 MiB"), (3 << 40, "3 TiB")])
+    func bytesForPeople(value: Int, text: String) {
+        #expect(Formatting.bytes(value) == text)
+    }
+
+    @Test func statusShowsTheWritersLimitsAndAnOlderWriterHasNone() throws {
+        var status = WriterStatus()
+        let plain = TerminalStyle(enabled: false)
+        #expect(!StatusReport.text(status, style: plain).contains("Limits"))
+        status.limits = WriterStatus.Limits(maxMessageBytes: 64 << 20, maxEventBytes: 32 << 20, maxFieldBytes: 1_536, maxBatchEvents: 500)
+        #expect(StatusReport.text(status, style: plain).hasSuffix(
+            "  Limits              32 MiB per event, 1.5 KiB per field, 500 events per batch, 64 MiB per frame\n"))
+        let decoded = try #require(WriterStatus(json: status.json))
+        #expect(decoded.limits == status.limits)
+        #expect(WriterStatus(json: Array(#"{"stored":3}"#.utf8))?.limits == nil)
     }
 }

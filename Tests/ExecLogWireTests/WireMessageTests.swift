@@ -33,6 +33,15 @@ import Testing
         #expect(throws: WireError(batchID: "x", "10001 events in one batch, more than 10000")) {
             try WireMessage(frames: [tag, Array("batch".utf8), Array("x".utf8)] + Array(repeating: event, count: 10_001))
         }
+        // A writer's own lower limit, and never above the protocol's.
+        let five = [tag, Array("batch".utf8), Array("x".utf8)] + Array(repeating: event, count: 5)
+        #expect(throws: Never.self) { try WireMessage(frames: five, maxBatchEvents: 5) }
+        #expect(throws: WireError(batchID: "x", "5 events in one batch, more than 4")) {
+            try WireMessage(frames: five, maxBatchEvents: 4)
+        }
+        #expect(throws: WireError(batchID: "x", "10001 events in one batch, more than 10000")) {
+            try WireMessage(frames: [tag, Array("batch".utf8), Array("x".utf8)] + Array(repeating: event, count: 10_001), maxBatchEvents: 20_000)
+        }
         #expect(WireProtocol.isValidBatchID(Array(String(repeating: "a", count: 64).utf8)))
         #expect(!WireProtocol.isValidBatchID(Array(String(repeating: "a", count: 65).utf8)))
         #expect(!WireProtocol.isValidBatchID([0x41, 0x0A]))

@@ -37,6 +37,7 @@ struct DaemonSettingsTests {
             listen = ipc://\(socket)
             db = \(folder.path("from-config.db"))   # overridden by EXECLOGD_DB below
             commit-interval = 5ms
+            max-field-bytes = 1048576
             """.write(toFile: folder.path("execlogd.conf"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = try Products.url("execlogd")
@@ -57,6 +58,33 @@ struct DaemonSettingsTests {
         }
         let answered = try #require(status, "execlogd did not answer on the socket named in its config file")
         #expect(answered.store == folder.path("from-env.db"))
+        #expect(
+            answered.limits
+                == WriterStatus.Limits(
+                    maxMessageBytes: 64 << 20, maxEventBytes: 32 << 20, maxFieldBytes: 1 << 20, maxBatchEvents: 10_000))
+    }
+
+    /// Limits nest (a field within an event within a frame); an unset one follows a smaller outer one.
+    @Test(arguments: [
+        (["--max-message-bytes", "1000", "--max-event-bytes", "2000"], "max-event-bytes (2000) must not be above max-message-bytes (1000)"),
+        (["--max-event-bytes", "1000", "--max-field-bytes", "2000"], "max-field-bytes (2000) must not be above max-event-bytes (1000)"),
+        (["--max-batch-events", "10001"], "max-batch-events: at most 10000"),
+        (["--max-field-bytes", "0"], "max-field-bytes: expected a whole number > 0"),
+    ])
+    func limitsThatDoNotNestAreAClearErrorAtStart(arguments: [String], message: String) throws {
+        let folder = try TemporaryFolder()
+        let process = Process()
+        process.executableURL = try Products.url("execlogd")
+        process.arguments = ["--listen", "ipc://" + folder.path("never.sock"), "--db", folder.path("never.db")] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains(message), "\(output)")
+        #expect(output.hasPrefix("Error: ") && output.split(separator: "\n").count <= 3, "one error line and a usage hint: \(output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("never.db")))
     }
 
     @Test func aBadSettingIsAClearErrorAtStart() throws {

@@ -440,6 +440,66 @@ struct MalformedInputTests {
             + "other client served; \(Self.seconds(since: started)) s")
     }
 
+    // MARK: - Byte limits of events and fields
+
+    @Test func anEventOrAFieldAboveItsLimitIsDeadLetteredWithItsReason() throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder, extraArguments: [
+            "--max-message-bytes", String(1 << 20), "--max-event-bytes", String(256 << 10),
+            "--max-field-bytes", String(64 << 10), "--max-batch-events", "6",
+        ])
+        try daemon.waitUntilReady()
+        let client = try RawClient(endpoint: daemon.ipcEndpoint)
+        let overField = String(repeating: "r", count: (64 << 10) + 1)
+        let bigMessages = "[{\"role\":\"user\",\"content\":\"\(overField)\"}]"
+        // The id behind a nested "id", so that the scan for the id of an event too large to parse is tested.
+        let hugeID = UUID.v7().uuidString.lowercased()
+        let huge = EventJSON().removing("id").raw("execution_metadata", #"{"id":"not-this-one"}"#)
+            .string("id", hugeID).string("system_prompt", String(repeating: "p", count: 300 << 10))
+        let events: [(bytes: [UInt8], reason: String?)] = [
+            (EventJSON().bytes, nil),
+            (huge.bytes, "more than max-event-bytes 262144"),
+            (EventJSON().string("response_content", overField).bytes, "response_content: 65537 bytes, more than max-field-bytes 65536"),
+            (EventJSON().raw("input_messages", bigMessages).bytes, "input_messages: 65567 bytes, more than max-field-bytes 65536"),
+            // At the field limit exactly: stored.
+            (EventJSON().string("system_prompt", String(repeating: "s", count: 64 << 10)).bytes, nil),
+            (EventJSON().bytes, nil),
+        ]
+        let ack = try #require(try client.sendBatch("limits", events.map(\.bytes)))
+        #expect(ack.stored == 3)
+        #expect(ack.rejected.map(\.index) == [1, 2, 3])
+        for (rejection, event) in zip(ack.rejected, events.filter { $0.reason != nil }) {
+            #expect(rejection.error.contains(event.reason!), "\(rejection.error)")
+        }
+        #expect(ack.rejected.first?.id == hugeID, "the top-level id of an event too large to parse")
+
+        var configuration = Configuration()
+        configuration.readonly = true
+        let letters = try DatabaseQueue(path: daemon.storePath, configuration: configuration).read { db in
+            try Row.fetchAll(db, sql: "SELECT reason, event_id, payload_size, length(payload) AS kept FROM dead_letters ORDER BY id")
+        }
+        #expect(letters.count == 3)
+        #expect(letters.map { $0["payload_size"] as Int } == [1, 2, 3].map { events[$0].bytes.count })
+        #expect(letters.map { $0["kept"] as Int } == [1, 2, 3].map { min(events[$0].bytes.count, DeadLetter.payloadLimit) })
+        #expect(letters.map { $0["reason"] as String } == ack.rejected.map(\.error))
+
+        // A batch above --max-batch-events: one error reply naming the limit, nothing stored.
+        try client.send(WireMessage.batch(id: "seven", events: Array(repeating: EventJSON().bytes, count: 7)).frames)
+        guard case .error(let batchID, let message)? = try client.receive(timeout: 10) else {
+            Issue.record("expected an error reply")
+            return
+        }
+        #expect(batchID == "seven" && message == "7 events in one batch, more than 6")
+
+        let status = try #require(try client.status())
+        #expect(status.stored == 3 && status.rejected == 3 && status.malformed == 1)
+        #expect(status.limits == WriterStatus.Limits(
+            maxMessageBytes: 1 << 20, maxEventBytes: 256 << 10, maxFieldBytes: 64 << 10, maxBatchEvents: 6))
+        #expect(try Self.rowCounts(daemon.storePath) == (executions: 3, deadLetters: 3))
+        print("limits: an event above max-event-bytes and two fields above max-field-bytes dead-lettered with "
+            + "their reasons, a batch above max-batch-events refused; the connection served on")
+    }
+
     // MARK: - Fuzzer
 
     /// Seeded: `EXECLOG_FUZZ_SEED` repeats a run (the seed is printed), `EXECLOG_FUZZ_SECONDS` lengthens it.

@@ -1,0 +1,49 @@
+/// The byte limits a writer puts on each event, beside the protocol's fixed field limits
+/// (`Execution.Limits`). Set per writer (`execlogd --max-event-bytes`, `--max-field-bytes`): an event
+/// past them is rejected with its reason and kept as a dead letter, like any other invalid event.
+public struct EventSizeLimits: Sendable, Hashable {
+    /// The largest event, in bytes of JSON as received.
+    public var maxEventBytes: Int
+    /// The largest content field, in UTF-8 bytes: `system_prompt`, `response_content` and
+    /// `error_message` as text; `input_messages` and `execution_metadata` as the compact JSON stored.
+    public var maxFieldBytes: Int
+
+    public static let defaultMaxEventBytes = 32 << 20
+    public static let defaultMaxFieldBytes = 16 << 20
+
+    public init(maxEventBytes: Int = Self.defaultMaxEventBytes, maxFieldBytes: Int = Self.defaultMaxFieldBytes) {
+        self.maxEventBytes = maxEventBytes
+        self.maxFieldBytes = maxFieldBytes
+    }
+
+    /// Refuses an event larger than `maxEventBytes`, before it is parsed.
+    public func checkEvent(bytes: Int) throws(ExecutionError) {
+        guard bytes <= maxEventBytes else {
+            throw ExecutionError(field: nil, "event of \(bytes) bytes, more than max-event-bytes \(maxEventBytes)")
+        }
+    }
+
+    /// Refuses a content field larger than `maxFieldBytes`. `eventBytes` is the size of the JSON
+    /// the execution came from: when it is within the limit no field can pass it (the stored form of
+    /// a field is never longer than its source but for numbers written `1e3`), so small events,
+    /// nearly all of them, cost no measuring.
+    public func checkFields(of execution: Execution, eventBytes: Int) throws(ExecutionError) {
+        guard eventBytes > maxFieldBytes else { return }
+        for (text, field) in [
+            (execution.systemPrompt, "system_prompt"), (execution.responseContent, "response_content"),
+            (execution.errorMessage, "error_message"),
+        ] {
+            if let bytes = text?.utf8.count { try check(bytes, field) }
+        }
+        try check(execution.inputMessages.serialized().utf8.count, "input_messages")
+        if let metadata = execution.executionMetadata {
+            try check(metadata.serialized().utf8.count, "execution_metadata")
+        }
+    }
+
+    private func check(_ bytes: Int, _ field: String) throws(ExecutionError) {
+        guard bytes <= maxFieldBytes else {
+            throw ExecutionError(field: field, "\(bytes) bytes, more than max-field-bytes \(maxFieldBytes)")
+        }
+    }
+}
