@@ -1,16 +1,18 @@
 import ExecLogModel
 import Foundation
 
-/// Applies a ``ContentPolicy`` to executions: compiled once, used by the sender thread only.
-struct ContentFilter {
-    let policy: ContentPolicy
+/// Applies a ``ContentPolicy`` to executions: compiled once. The sender applies it on its own thread
+/// before anything leaves the process; it is public for code that wants the same redaction elsewhere
+/// (and for the benchmark that measures its cost). Not thread-safe: one per thread.
+public struct ContentFilter {
+    public let policy: ContentPolicy
     /// The built-in patterns in use, most specific first, each compiled on its own: a text is matched
     /// only against those whose telltale bytes it holds (`candidates`), so most texts cost one scan.
     private let builtIn: [(kind: ContentPolicy.Pattern, expression: NSRegularExpression)]
     private let custom: [NSRegularExpression]
 
     /// Throws for a custom pattern that is not a valid regular expression, naming it.
-    init(_ policy: ContentPolicy) throws(ConfigurationError) {
+    public init(_ policy: ContentPolicy) throws(ConfigurationError) {
         self.policy = policy
         // Most specific first: an Anthropic key also starts with "sk-".
         builtIn = ContentPolicy.Pattern.allCases.filter { policy.patterns.contains($0) }.compactMap { kind in
@@ -47,7 +49,7 @@ struct ContentFilter {
     }
 
     /// The execution as the policy lets it leave the process; `redactions` counts the replacements.
-    func apply(_ execution: Execution, redactions: inout Int) -> Execution {
+    public func apply(_ execution: Execution, redactions: inout Int) -> Execution {
         var execution = execution
         switch policy.capture(for: execution.usageType) {
         case .metadataOnly:

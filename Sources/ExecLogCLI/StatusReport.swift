@@ -26,7 +26,7 @@ public enum StatusReport {
         if !status.synchronous.isEmpty { field("Synchronous", status.synchronous) }
         if status.allowedKeys > 0 || status.authFailures > 0 {
             let refused = Formatting.count(status.authFailures)
-            field("Refused connections", (status.authFailures > 0 ? style.red(refused) : refused) + " (\(Formatting.count(status.allowedKeys)) allowed keys)")
+            field("Refused connections", (status.authFailures > 0 ? style.red(refused) : refused) + " (\(Formatting.count(status.allowedKeys)) allowed key\(status.allowedKeys == 1 ? "" : "s"))")
         }
         if let limits = status.limits {
             field(

@@ -41,6 +41,12 @@ struct ReportCommand: ParsableCommand {
                       Table.number(value("\(base).mallocCountTotal.p50")), ratio: nil, target: "—", met: "")
         }
 
+        // Row 1, the sender's side: content privacy (issue 5) against the JSON encoding it adds to.
+        let redact = value("privacy.redact_encode_us_per_event"), encode = value("privacy.encode_us_per_event")
+        table.add("1", "sender: redact + encode per \(Table.number(value("privacy.event_bytes"))) B event (1 in 10 with secrets)",
+                  Table.micros(redact.map { $0 * 1_000 }), "encode only \(Table.micros(encode.map { $0 * 1_000 }))",
+                  ratio: Table.ratio(redact, encode), target: "—", met: "")
+
         // Row 2: through execlogd from 4 emitter processes, against the raw insert limit.
         for (label, key) in [("~1.5 KB events", "small"), ("20 KB events", "large")] {
             let emitted = value("tput-\(key).stored"), seconds = value("tput-\(key).seconds")
