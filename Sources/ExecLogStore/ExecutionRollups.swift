@@ -2,14 +2,44 @@ import ExecLogModel
 import Foundation
 import GRDB
 
-/// Hourly totals per provider × usage type × model × status, kept in `execution_rollups` in the same
-/// transaction as every insert and delete of `ai_executions`, so that stats never read raw rows but
-/// at the edges of a time range that does not fall on whole hours.
+/// Totals per provider × usage type × model × status, per UTC hour in `execution_rollups` and per
+/// UTC day in `execution_rollups_daily`, kept in the same transaction as every insert and delete of
+/// `ai_executions`, so that stats never read raw rows but at the edges of a time range that does not
+/// fall on whole hours. Stats read whole days from the daily table, so their cost does not grow with
+/// the span of the range.
 ///
-/// A value collects the changes of one transaction, then `apply(in:)` adds them to the table.
+/// A value collects the changes of one transaction, by hour, then `apply(in:)` adds them to both
+/// tables (the daily one folds the hours of a day together).
 struct ExecutionRollups {
+    /// One rollup table: its name, its period column, and the `created_at` prefix that names a period.
+    enum Level: CaseIterable {
+        case hourly, daily
+
+        var table: String {
+            switch self {
+            case .hourly: "execution_rollups"
+            case .daily: "execution_rollups_daily"
+            }
+        }
+
+        var column: String {
+            switch self {
+            case .hourly: "hour"
+            case .daily: "day"
+            }
+        }
+
+        /// `2026-11-27T14` (13 characters) or `2026-11-27` (10).
+        var prefixLength: Int {
+            switch self {
+            case .hourly: 13
+            case .daily: 10
+            }
+        }
+    }
+
     struct Key: Hashable {
-        /// `created_at`'s first 13 characters: `2026-11-27T14`.
+        /// `created_at`'s first 13 characters: `2026-11-27T14` (10, `2026-11-27`, once folded to days).
         var hour: String
         var provider: String
         var usageType: String
@@ -91,27 +121,41 @@ struct ExecutionRollups {
             executionTimeMs: row["execution_time_ms"], sign: sign)
     }
 
-    /// Adds the collected changes to `execution_rollups`: one read and one write per key touched (a
-    /// batch of a thousand executions touches a few dozen). A row whose executions fall to zero goes.
-    func apply(in db: Database) throws {
+    /// Adds the collected changes to the rollup tables of `levels`: one read and one write per key
+    /// touched (a batch of a thousand executions touches a few dozen). A row whose executions fall to
+    /// zero goes.
+    func apply(in db: Database, levels: [Level] = Level.allCases) throws {
+        for level in levels {
+            try apply(level == .hourly ? changes : folded(to: level), to: level, in: db)
+        }
+    }
+
+    /// The changes with their hours cut to `level`'s periods, those of one period merged.
+    private func folded(to level: Level) -> [Key: Totals] {
+        var result: [Key: Totals] = [:]
+        for (key, change) in changes {
+            var periodKey = key
+            periodKey.hour = String(key.hour.utf8.prefix(level.prefixLength))!
+            result[periodKey, default: Totals()].merge(change)
+        }
+        return result
+    }
+
+    private func apply(_ changes: [Key: Totals], to level: Level, in db: Database) throws {
+        let keyColumns = "\(level.column) = ? AND provider = ? AND usage_type = ? AND model_name = ? AND failed = ?"
         let select = try db.cachedStatement(
             sql: """
                 SELECT executions, input_tokens, output_tokens, total_tokens, timed_executions,
                        execution_time_ms_sum, latency_histogram
-                FROM execution_rollups
-                WHERE hour = ? AND provider = ? AND usage_type = ? AND model_name = ? AND failed = ?
+                FROM \(level.table) WHERE \(keyColumns)
                 """)
         let upsert = try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO execution_rollups (hour, provider, usage_type, model_name, failed, executions,
+                INSERT OR REPLACE INTO \(level.table) (\(level.column), provider, usage_type, model_name, failed, executions,
                     input_tokens, output_tokens, total_tokens, timed_executions, execution_time_ms_sum, latency_histogram)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let delete = try db.cachedStatement(
-            sql: """
-                DELETE FROM execution_rollups
-                WHERE hour = ? AND provider = ? AND usage_type = ? AND model_name = ? AND failed = ?
-                """)
+        let delete = try db.cachedStatement(sql: "DELETE FROM \(level.table) WHERE \(keyColumns)")
         for (key, change) in changes {
             let keyArguments: StatementArguments = [key.hour, key.provider, key.usageType, key.modelName, key.failed]
             var totals = Totals()
@@ -145,10 +189,11 @@ struct ExecutionRollups {
         return totals
     }
 
-    /// Recomputes the whole table from `ai_executions`: the v4 migration, and `execlog migrate
-    /// --rebuild-rollups` after rows were changed by hand (the sqlite3 shell does not maintain it).
-    static func rebuild(in db: Database) throws {
-        try db.execute(sql: "DELETE FROM execution_rollups")
+    /// Recomputes the tables of `levels` from `ai_executions`: the v4 migration (hourly, the only
+    /// level then), and `execlog migrate --rebuild-rollups` after rows were changed by hand (the
+    /// sqlite3 shell does not maintain them).
+    static func rebuild(in db: Database, levels: [Level] = Level.allCases) throws {
+        for level in levels { try db.execute(sql: "DELETE FROM \(level.table)") }
         var rollups = ExecutionRollups()
         // Grouped as finely as the histograms need, so the pass reads each row once and holds little.
         let rows = try Row.fetchCursor(
@@ -167,7 +212,26 @@ struct ExecutionRollups {
                 modelName: row["model_name"], failed: row["failed"])
             rollups.changes[key, default: Totals()].add(row)
         }
-        try rollups.apply(in: db)
+        try rollups.apply(in: db, levels: levels)
+    }
+
+    /// Fills the daily table from the hourly one, which holds the same totals finer: the v5 migration.
+    static func buildDailyFromHourly(in db: Database) throws {
+        var rollups = ExecutionRollups()
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT hour, provider, usage_type, model_name, failed, executions, input_tokens, output_tokens,
+                       total_tokens, timed_executions, execution_time_ms_sum, latency_histogram
+                FROM execution_rollups
+                """)
+        while let row = try rows.next() {
+            let key = Key(
+                hour: row["hour"], provider: row["provider"], usageType: row["usage_type"],
+                modelName: row["model_name"], failed: row["failed"])
+            rollups.changes[key, default: Totals()].merge(totals(row))
+        }
+        try rollups.apply(in: db, levels: [.daily])
     }
 }
 

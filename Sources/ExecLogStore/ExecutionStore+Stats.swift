@@ -5,9 +5,10 @@ import GRDB
 extension ExecutionStore {
     /// Totals, breakdowns and latency percentiles over the executions that match `filter`.
     ///
-    /// Whole hours come from the hourly rollups (`execution_rollups`, a few rows per hour whatever the
-    /// number of executions); only the part of the time range that does not fall on whole hours, at most
-    /// an hour at each end, is read from `ai_executions` through its `created_at` index. Counts and token
+    /// Whole days come from the daily rollups (`execution_rollups_daily`) and the whole hours of partial
+    /// days from the hourly ones (`execution_rollups`): a few rows per period whatever the number of
+    /// executions. Only the part of the time range that does not fall on whole hours, at most an hour
+    /// at each end, is read from `ai_executions` through its `created_at` index. Counts and token
     /// sums are exact; percentiles are within 1 % (see `LatencyHistogram`).
     @available(*, noasync, message: "blocks on SQLite")
     public func stats(_ filter: ExecutionFilter = ExecutionFilter()) throws(StoreError) -> ExecutionStats {
@@ -17,8 +18,8 @@ extension ExecutionStore {
             // The rollups' histograms go straight into flat counts: decoding each into a dictionary
             // cost most of the time on stores with tens of thousands of rollup rows.
             var latency = [Int](repeating: 0, count: LatencyHistogram.bucketCount)
-            if let hours = split.wholeHours {
-                try Self.addRollups(filter, hours: hours, into: &groups, latency: &latency, db)
+            for range in split.rollupRanges {
+                try Self.addRollups(filter, range: range, into: &groups, latency: &latency, db)
             }
             for range in split.rawRanges {
                 var rangeFilter = filter
@@ -32,18 +33,18 @@ extension ExecutionStore {
         }
     }
 
-    /// The rollup rows of the whole hours in `hours` that match the filter's other fields.
+    /// The rollup rows of the whole periods in `range` that match the filter's other fields.
     private static func addRollups(
-        _ filter: ExecutionFilter, hours: StatsTimeSplit.Hours, into groups: inout [StatsGroup: ExecutionRollups.Totals],
-        latency: inout [Int], _ db: Database
+        _ filter: ExecutionFilter, range: StatsTimeSplit.RollupRange,
+        into groups: inout [StatsGroup: ExecutionRollups.Totals], latency: inout [Int], _ db: Database
     ) throws {
-        let (conditions, arguments) = rollupConditions(filter, hours: hours)
+        let (conditions, arguments) = rollupConditions(filter, range: range)
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT provider, usage_type, model_name, failed, executions, input_tokens, output_tokens, total_tokens,
                        timed_executions, execution_time_ms_sum, latency_histogram
-                FROM execution_rollups
+                FROM \(range.level.table)
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 """,
             arguments: arguments)
@@ -64,10 +65,11 @@ extension ExecutionStore {
         }
     }
 
-    /// The WHERE conditions on `execution_rollups` for the whole hours `hours` and the filter's other fields.
-    static func rollupConditions(_ filter: ExecutionFilter, hours: StatsTimeSplit.Hours) -> ([String], StatementArguments) {
+    /// The WHERE conditions on a rollup table for the periods of `range` and the filter's other fields.
+    static func rollupConditions(_ filter: ExecutionFilter, range: StatsTimeSplit.RollupRange) -> ([String], StatementArguments) {
+        let period = range.level.column
         let comparisons: [(comparison: String, value: (any DatabaseValueConvertible)?)] = [
-            ("hour >=", hours.first), ("hour <", hours.end), ("usage_type =", filter.usageType),
+            ("\(period) >=", range.first), ("\(period) <", range.end), ("usage_type =", filter.usageType),
             ("provider =", filter.provider), ("model_name =", filter.modelName),
             ("failed =", filter.status.map { $0 == .error }),
         ]
@@ -113,39 +115,53 @@ struct StatsGroup: Hashable {
     var failed: Bool
 }
 
-/// Splits a stats time range into whole hours (read from the rollups) and the rest (read from rows).
+/// Splits a stats time range into whole days (read from the daily rollups), whole hours (the hourly
+/// rollups) and the rest (rows): at most two partial hours of rows and two partial days of hours.
 struct StatsTimeSplit {
-    /// A range of rollup hours, as `created_at` prefixes: from `first` (included) to `end` (excluded);
-    /// nil bounds are open.
-    struct Hours {
+    /// Whole periods of one rollup level, as `created_at` prefixes: from `first` (included) to `end`
+    /// (excluded); nil bounds are open.
+    struct RollupRange: Equatable {
+        var level: ExecutionRollups.Level
         var first: String?
         var end: String?
     }
 
-    var wholeHours: Hours?
+    var rollupRanges: [RollupRange] = []
     var rawRanges: [(from: Date?, to: Date?)] = []
 
-    init(from: Date?, to: Date?) {
-        // Whole hours start at or after `from` and end at or before `to`.
-        let firstStart = from.map { Self.hourStart(of: $0, roundingUp: true) }
-        let lastEnd = to.map { Self.hourStart(of: $0, roundingUp: false) }
-        if let firstStart, let lastEnd, firstStart >= lastEnd {
+    /// `days` false keeps to hours (an hourly time series cannot use days).
+    init(from: Date?, to: Date?, days: Bool = true) {
+        // Whole hours start at or after `from` and end at or before `to`; whole days likewise within them.
+        let hourFirst = from.map { Self.periodStart(of: $0, seconds: 3_600, roundingUp: true) }
+        let hourEnd = to.map { Self.periodStart(of: $0, seconds: 3_600, roundingUp: false) }
+        if let hourFirst, let hourEnd, hourFirst >= hourEnd {
             // Within one hour, or across a single boundary: all from rows.
             rawRanges = [(from, to)]
             return
         }
-        wholeHours = Hours(first: firstStart.map(Self.hourText), end: lastEnd.map(Self.hourText))
-        if let from, let firstStart, from < firstStart { rawRanges.append((from, firstStart)) }
-        if let to, let lastEnd, lastEnd < to { rawRanges.append((lastEnd, to)) }
+        if let from, let hourFirst, from < hourFirst { rawRanges.append((from, hourFirst)) }
+        if let to, let hourEnd, hourEnd < to { rawRanges.append((hourEnd, to)) }
+
+        let dayFirst = hourFirst.map { Self.periodStart(of: $0, seconds: 86_400, roundingUp: true) }
+        let dayEnd = hourEnd.map { Self.periodStart(of: $0, seconds: 86_400, roundingUp: false) }
+        if !days || (dayFirst != nil && dayEnd != nil && dayFirst! >= dayEnd!) {
+            rollupRanges = [Self.range(.hourly, hourFirst, hourEnd)]
+            return
+        }
+        if let hourFirst, let dayFirst, hourFirst < dayFirst { rollupRanges.append(Self.range(.hourly, hourFirst, dayFirst)) }
+        if let hourEnd, let dayEnd, dayEnd < hourEnd { rollupRanges.append(Self.range(.hourly, dayEnd, hourEnd)) }
+        rollupRanges.append(Self.range(.daily, dayFirst, dayEnd))
     }
 
-    static func hourStart(of date: Date, roundingUp: Bool) -> Date {
-        let hours = date.timeIntervalSince1970 / 3_600
-        return Date(timeIntervalSince1970: (roundingUp ? hours.rounded(.up) : hours.rounded(.down)) * 3_600)
+    private static func range(_ level: ExecutionRollups.Level, _ first: Date?, _ end: Date?) -> RollupRange {
+        func text(_ date: Date) -> String { String(Timestamp.format(date).utf8.prefix(level.prefixLength))! }
+        return RollupRange(level: level, first: first.map(text), end: end.map(text))
     }
 
-    static func hourText(_ date: Date) -> String {
-        String(Timestamp.format(date).utf8.prefix(13))!
+    /// UTC hours and days are whole multiples of their length since the epoch (no leap seconds in Unix time).
+    static func periodStart(of date: Date, seconds: Double, roundingUp: Bool) -> Date {
+        let periods = date.timeIntervalSince1970 / seconds
+        return Date(timeIntervalSince1970: (roundingUp ? periods.rounded(.up) : periods.rounded(.down)) * seconds)
     }
 }
 

@@ -3,14 +3,15 @@ import GRDB
 extension ExecutionStore {
     /// Executions, tokens and errors per UTC hour or day over the executions that match `filter`.
     ///
-    /// Like `stats`: whole hours from the hourly rollups (`execution_rollups`), and only the partial
-    /// hours at the ends of the time range from the rows. Bound the time range for hourly buckets: a
+    /// Like `stats`: whole periods from the rollups (days from `execution_rollups_daily` for daily
+    /// buckets, hours from `execution_rollups`), and only the partial hours at the ends of the time
+    /// range from the rows. Bound the time range for hourly buckets: a
     /// year of hours is 8,760 points per provider.
     @available(*, noasync, message: "blocks on SQLite")
     public func timeSeries(_ filter: ExecutionFilter = ExecutionFilter(), bucket: ExecutionTimeSeries.Bucket)
         throws(StoreError) -> ExecutionTimeSeries
     {
-        let split = StatsTimeSplit(from: filter.from, to: filter.to)
+        let split = StatsTimeSplit(from: filter.from, to: filter.to, days: bucket == .day)
         return try read { db in
             var points: [String: ExecutionTimeSeries.Point] = [:]
             func add(_ row: Row) {
@@ -31,15 +32,15 @@ extension ExecutionStore {
                 point.byProvider[row["provider"]] = provider
                 points[start] = point
             }
-            if let hours = split.wholeHours {
-                let (conditions, arguments) = Self.rollupConditions(filter, hours: hours)
+            for range in split.rollupRanges {
+                let (conditions, arguments) = Self.rollupConditions(filter, range: range)
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT substr(hour, 1, ?) AS bucket, provider, sum(executions) AS executions,
+                        SELECT substr(\(range.level.column), 1, ?) AS bucket, provider, sum(executions) AS executions,
                                total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
                                total(total_tokens) AS total_tokens, sum(failed * executions) AS errors
-                        FROM execution_rollups
+                        FROM \(range.level.table)
                         \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                         GROUP BY bucket, provider
                         """,

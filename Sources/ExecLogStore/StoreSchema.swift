@@ -115,8 +115,32 @@ enum StoreSchema {
                         PRIMARY KEY (hour, provider, usage_type, model_name, failed)
                     ) WITHOUT ROWID;
                     """)
-            try ExecutionRollups.rebuild(in: db)
+            try ExecutionRollups.rebuild(in: db, levels: [.hourly])
             try db.execute(sql: "DROP INDEX ai_executions_stats")
+        }
+        migrator.registerMigration("v5") { db in
+            // Daily rollups beside the hourly ones, maintained in the same transactions: stats over a
+            // long range read a row per day and group instead of one per hour (a year of hours is
+            // hundreds of thousands of rows). Filled from the hourly table, which holds the same totals.
+            try db.execute(
+                sql: """
+                    CREATE TABLE execution_rollups_daily (
+                        day TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        usage_type TEXT NOT NULL,
+                        model_name TEXT NOT NULL,
+                        failed INTEGER NOT NULL,
+                        executions INTEGER NOT NULL,
+                        input_tokens INTEGER NOT NULL,
+                        output_tokens INTEGER NOT NULL,
+                        total_tokens INTEGER NOT NULL,
+                        timed_executions INTEGER NOT NULL,
+                        execution_time_ms_sum INTEGER NOT NULL,
+                        latency_histogram BLOB NOT NULL,
+                        PRIMARY KEY (day, provider, usage_type, model_name, failed)
+                    ) WITHOUT ROWID;
+                    """)
+            try ExecutionRollups.buildDailyFromHourly(in: db)
         }
         return migrator
     }

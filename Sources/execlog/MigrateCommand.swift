@@ -6,14 +6,14 @@ struct MigrateCommand: ParsableCommand {
         commandName: "migrate",
         abstract: "Create the store, or upgrade its schema to this version's.",
         discussion: """
-            With --rebuild-rollups, also recompute the hourly totals that stats read from the rows: needed \
+            With --rebuild-rollups, also recompute the hourly and daily totals that stats read from the rows: needed \
             only after rows were added or deleted by hand (for example in the sqlite3 shell).
             """
     )
 
     @OptionGroup var store: StoreOptions
 
-    @Flag(help: "Recompute the hourly rollups from the rows.")
+    @Flag(help: "Recompute the hourly and daily rollups from the rows.")
     var rebuildRollups = false
 
     func run() throws {

@@ -10,7 +10,7 @@ import Testing
     @Test func createsTheLatestSchemaInAnEmptyFile() throws {
         let folder = try TemporaryFolder()
         let store = try ExecutionStore(path: folder.path("new/store.db"), mode: .create)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
         let queue = try DatabaseQueue(path: store.path)
         try queue.read { db in
             #expect(try db.tableExists("ai_executions"))
@@ -41,7 +41,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
         let old = try store.execution("0192f0c1")
         #expect(old.totalTokens == 30)
         #expect(old.inputMessages == [["role": "user", "content": "hi"]])
@@ -53,6 +53,42 @@ import Testing
         try store.insert([new])
         #expect(try store.execution(new.idString).traceID == "trace-1")
         #expect(try store.count() == 2)
+        let daily = try DatabaseQueue(path: path).read { db in
+            try Row.fetchOne(db, sql: "SELECT executions, total_tokens FROM execution_rollups_daily WHERE day = '2026-11-01'")
+        }
+        #expect(daily.map { [$0["executions"], $0["total_tokens"]] as [Int] } == [1, 30], "the v1 row, in the daily rollups")
+    }
+
+    @Test func v5FillsTheDailyRollupsFromTheHourlyOnes() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("v4.db")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(queue, upTo: "v4")
+            try queue.write { db in
+                // 300 rows, 37 minutes apart: about 8 days, a few models, some failed.
+                for index in 0..<300 {
+                    let created = Timestamp.format(Fixtures.start.addingTimeInterval(Double(index) * 37 * 60))
+                    try db.execute(
+                        sql: """
+                            INSERT INTO ai_executions (id, created_at, usage_type, provider, model_name, input_tokens,
+                                output_tokens, execution_time_ms, error_message, input_messages)
+                            VALUES (?, ?, 'general', 'openai', ?, ?, 5, ?, ?, '[]')
+                            """,
+                        arguments: [UUID.v7().uuidString.lowercased(), created, "m\(index % 3)", index, index * 7,
+                                    index % 11 == 0 ? "boom" : nil])
+                }
+                try ExecutionRollups.rebuild(in: db, levels: [.hourly])
+            }
+        }
+        let store = try ExecutionStore(path: path, mode: .readWrite)
+        #expect(try store.schemaVersions().last == "v5")
+        try RollupTests.expectDailyIsHourlyFolded(store)
+        try RollupTests.expectMatchesRows(store)
+        let days = try DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(DISTINCT day) FROM execution_rollups_daily")!
+        }
+        #expect(days >= 8)
     }
 
     @Test func refusesAFileThatIsNotAnExeclogStore() throws {

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogSimulation
 import ExecLogTestSupport
 import Foundation
 import GRDB
@@ -9,25 +10,33 @@ import Testing
 /// The hourly rollups stats read must always equal what the rows say: after inserts (duplicates
 /// included), deletes, prunes, and a rebuild.
 @Suite struct RollupTests {
-    /// What stats over everything must be, computed from the rows with plain SQL (percentiles aside).
-    static func statsFromRows(_ store: ExecutionStore) throws -> ExecutionStats {
+    /// What stats over `[from, to)` must be, computed from the rows with plain SQL (percentiles aside).
+    static func statsFromRows(_ store: ExecutionStore, from: Date? = nil, to: Date? = nil) throws -> ExecutionStats {
         let queue = try DatabaseQueue(path: store.path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let range = "created_at >= '\(from.map(Timestamp.format) ?? "")' AND created_at < '\(to.map(Timestamp.format) ?? "~")'"
         return try queue.read { db in
             var stats = ExecutionStats()
-            stats.totalExecutions = try Int.fetchOne(db, sql: "SELECT count(*) FROM ai_executions")!
-            stats.totalInputTokens = try Int.fetchOne(db, sql: "SELECT total(input_tokens) FROM ai_executions").map { $0 } ?? 0
-            stats.totalOutputTokens = try Int.fetchOne(db, sql: "SELECT total(output_tokens) FROM ai_executions") ?? 0
-            stats.errorCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM ai_executions WHERE error_message IS NOT NULL")!
-            for row in try Row.fetchAll(db, sql: "SELECT model_name, count(*) AS n FROM ai_executions GROUP BY model_name") {
+            stats.totalExecutions = try Int.fetchOne(db, sql: "SELECT count(*) FROM ai_executions WHERE \(range)")!
+            stats.totalInputTokens = try Int.fetchOne(db, sql: "SELECT total(input_tokens) FROM ai_executions WHERE \(range)") ?? 0
+            stats.totalOutputTokens = try Int.fetchOne(db, sql: "SELECT total(output_tokens) FROM ai_executions WHERE \(range)") ?? 0
+            stats.errorCount = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM ai_executions WHERE error_message IS NOT NULL AND \(range)")!
+            for row in try Row.fetchAll(
+                db, sql: "SELECT model_name, count(*) AS n FROM ai_executions WHERE \(range) GROUP BY model_name")
+            {
                 stats.executionsByModel[row["model_name"]] = row["n"]
             }
             return stats
         }
     }
 
-    static func expectMatchesRows(_ store: ExecutionStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let stats = try store.stats()
-        let rows = try statsFromRows(store)
+    static func expectMatchesRows(
+        _ store: ExecutionStore, from: Date? = nil, to: Date? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        var filter = ExecutionFilter()
+        (filter.from, filter.to) = (from, to)
+        let stats = try store.stats(filter)
+        let rows = try statsFromRows(store, from: from, to: to)
         #expect(stats.totalExecutions == rows.totalExecutions, sourceLocation: sourceLocation)
         #expect(stats.totalInputTokens == rows.totalInputTokens, sourceLocation: sourceLocation)
         #expect(stats.totalOutputTokens == rows.totalOutputTokens, sourceLocation: sourceLocation)
@@ -36,7 +45,72 @@ import Testing
     }
 
     static func rollupRows(_ store: ExecutionStore) throws -> Int {
-        try DatabaseQueue(path: store.path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM execution_rollups")! }
+        try DatabaseQueue(path: store.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM execution_rollups) + (SELECT count(*) FROM execution_rollups_daily)")!
+        }
+    }
+
+    /// The daily table must hold exactly the hourly table's totals summed per day (histograms too:
+    /// their sizes are compared, their contents by the stats that read them).
+    static func expectDailyIsHourlyFolded(_ store: ExecutionStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let columns = "provider, usage_type, model_name, failed"
+        let sums = "sum(executions), sum(input_tokens), sum(output_tokens), sum(total_tokens), sum(timed_executions), sum(execution_time_ms_sum)"
+        let (fromHours, days, dayRows) = try DatabaseQueue(path: store.path).read { db in
+            (try Row.fetchAll(db, sql: "SELECT substr(hour, 1, 10) AS day, \(columns), \(sums) FROM execution_rollups GROUP BY day, \(columns) ORDER BY day, \(columns)"),
+             try Row.fetchAll(db, sql: "SELECT day, \(columns), \(sums) FROM execution_rollups_daily GROUP BY day, \(columns) ORDER BY day, \(columns)"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM execution_rollups_daily")!)
+        }
+        #expect(fromHours == days, sourceLocation: sourceLocation)
+        #expect(dayRows == days.count, sourceLocation: sourceLocation)
+    }
+
+    /// 3,000 executions 13 minutes apart: 27 days, so ranges cross days, hours and neither.
+    static func storeOverWeeks(_ folder: TemporaryFolder) throws -> (ExecutionStore, [Execution]) {
+        let store = try ExecutionStore(path: folder.path("weeks.db"), mode: .create)
+        var executions = Fixtures.executions(3_000)
+        for index in executions.indices {
+            executions[index].createdAt = Fixtures.start.addingTimeInterval(Double(index) * 13 * 60)
+        }
+        try store.insert(executions)
+        return (store, executions)
+    }
+
+    @Test func dailyRollupsAreTheHoursFoldedThroughInsertsDeletesPrunesAndRebuilds() throws {
+        let folder = try TemporaryFolder()
+        let (store, executions) = try Self.storeOverWeeks(folder)
+        try Self.expectDailyIsHourlyFolded(store)
+        for index in stride(from: 5, to: 3_000, by: 97) { try store.delete(executions[index].idString) }
+        try Self.expectDailyIsHourlyFolded(store)
+        try store.prune(olderThan: Fixtures.start.addingTimeInterval(5 * 86_400 + 1_234), chunkSize: 100)
+        try Self.expectDailyIsHourlyFolded(store)
+        try Self.expectMatchesRows(store)
+        let queue = try DatabaseQueue(path: store.path)
+        try queue.write { db in try db.execute(sql: "DELETE FROM execution_rollups_daily WHERE day > '2026-09-25'") }
+        try store.rebuildRollups()
+        try Self.expectDailyIsHourlyFolded(store)
+        try Self.expectMatchesRows(store)
+    }
+
+    @Test func statsOverAnyRangeEqualTheRows() throws {
+        let folder = try TemporaryFolder()
+        let (store, _) = try Self.storeOverWeeks(folder)
+        var random = SplitMix64(seed: 2026)
+        let span = 27.1 * 86_400
+        var ranges: [(Date?, Date?)] = [(nil, nil)]
+        for _ in 0..<40 {
+            let a = Double.random(in: -86_400...span, using: &random)
+            let b = a + [600, 5_000, 86_400, 3 * 86_400 + 777, span].randomElement(using: &random)!
+            ranges.append((Fixtures.start.addingTimeInterval(a), Fixtures.start.addingTimeInterval(b)))
+            ranges.append((Fixtures.start.addingTimeInterval(a), nil))
+            ranges.append((nil, Fixtures.start.addingTimeInterval(b)))
+        }
+        // On day and hour boundaries exactly.
+        let midnight = StatsTimeSplit.periodStart(of: Fixtures.start, seconds: 86_400, roundingUp: true)
+        ranges.append((midnight, midnight.addingTimeInterval(7 * 86_400)))
+        ranges.append((midnight.addingTimeInterval(3_600), midnight.addingTimeInterval(2 * 86_400 - 3_600)))
+        for (from, to) in ranges {
+            try Self.expectMatchesRows(store, from: from, to: to)
+        }
     }
 
     @Test func insertsCountOnceAndDuplicatesNotAtAll() throws {
@@ -118,15 +192,37 @@ import Testing
     }
 
     @Test func statsOverPartialHoursReadTheRowsAtTheEdges() throws {
+        typealias Range = StatsTimeSplit.RollupRange
         let split = StatsTimeSplit(
             from: Date(timeIntervalSince1970: 3_600 * 10 + 125), to: Date(timeIntervalSince1970: 3_600 * 14 + 7))
-        #expect(split.wholeHours?.first == "1970-01-01T11" && split.wholeHours?.end == "1970-01-01T14")
+        #expect(split.rollupRanges == [Range(level: .hourly, first: "1970-01-01T11", end: "1970-01-01T14")])
         #expect(split.rawRanges.count == 2)
         let withinOneHour = StatsTimeSplit(
             from: Date(timeIntervalSince1970: 3_600 * 10 + 125), to: Date(timeIntervalSince1970: 3_600 * 11 + 7))
-        #expect(withinOneHour.wholeHours == nil && withinOneHour.rawRanges.count == 1)
+        #expect(withinOneHour.rollupRanges.isEmpty && withinOneHour.rawRanges.count == 1)
         let onBoundaries = StatsTimeSplit(from: Date(timeIntervalSince1970: 3_600 * 10), to: nil)
-        #expect(onBoundaries.wholeHours?.first == "1970-01-01T10" && onBoundaries.wholeHours?.end == nil)
+        #expect(onBoundaries.rollupRanges == [
+            Range(level: .hourly, first: "1970-01-01T10", end: "1970-01-02T00"), Range(level: .daily, first: "1970-01-02", end: nil),
+        ])
         #expect(onBoundaries.rawRanges.isEmpty)
+        #expect(StatsTimeSplit(from: nil, to: nil).rollupRanges == [Range(level: .daily, first: nil, end: nil)])
+        #expect(StatsTimeSplit(from: nil, to: nil, days: false).rollupRanges == [Range(level: .hourly, first: nil, end: nil)])
+    }
+
+    @Test func statsOverDaysReadTheDailyRollupsAndTheHoursOfPartialDays() throws {
+        typealias Range = StatsTimeSplit.RollupRange
+        // 1970-01-01 22:10 to 1970-01-05 01:30: rows, hours, three whole days, hours, rows.
+        let split = StatsTimeSplit(
+            from: Date(timeIntervalSince1970: 3_600 * 22 + 600), to: Date(timeIntervalSince1970: 86_400 * 4 + 3_600 + 1_800))
+        #expect(split.rollupRanges == [
+            Range(level: .hourly, first: "1970-01-01T23", end: "1970-01-02T00"),
+            Range(level: .hourly, first: "1970-01-05T00", end: "1970-01-05T01"),
+            Range(level: .daily, first: "1970-01-02", end: "1970-01-05"),
+        ])
+        #expect(split.rawRanges.count == 2)
+        // Across one midnight but no whole day: hours only.
+        let overnight = StatsTimeSplit(from: Date(timeIntervalSince1970: 3_600 * 22), to: Date(timeIntervalSince1970: 86_400 + 3_600 * 2))
+        #expect(overnight.rollupRanges == [Range(level: .hourly, first: "1970-01-01T22", end: "1970-01-02T02")])
+        #expect(overnight.rawRanges.isEmpty)
     }
 }
