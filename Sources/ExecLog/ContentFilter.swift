@@ -61,39 +61,70 @@ public struct ContentFilter {
             return execution
         case .full:
             guard policy.maxContentBytes != nil else { return execution }
-            return transform(execution) { truncate($0) }
+            return transform(execution) { truncated($0) }
         case .redacted:
             var count = 0
-            let result = transform(execution) { truncate(redact($0, count: &count)) }
+            let result = transform(execution) { text in
+                let redacted = self.redacted(text, count: &count)
+                return truncated(redacted ?? text) ?? redacted
+            }
             redactions += count
             return result
         }
     }
 
-    private func transform(_ execution: Execution, _ text: (String) -> String) -> Execution {
+    /// Applies `text` to every string of the content; it returns nil for a string it leaves as it is.
+    /// Most executions hold no secret: their messages and metadata are then kept, not rebuilt.
+    private func transform(_ execution: Execution, _ text: (String) -> String?) -> Execution {
         var execution = execution
-        execution.systemPrompt = execution.systemPrompt.map(text)
-        execution.responseContent = execution.responseContent.map(text)
-        execution.errorMessage = execution.errorMessage.map(text)
-        execution.inputMessages = Self.mapStrings(execution.inputMessages, text)
-        execution.executionMetadata = execution.executionMetadata.map { Self.mapStrings($0, text) }
+        if let systemPrompt = execution.systemPrompt, let changed = text(systemPrompt) { execution.systemPrompt = changed }
+        if let response = execution.responseContent, let changed = text(response) { execution.responseContent = changed }
+        if let error = execution.errorMessage, let changed = text(error) { execution.errorMessage = changed }
+        if let changed = Self.mapStrings(execution.inputMessages, text) { execution.inputMessages = changed }
+        if let metadata = execution.executionMetadata, let changed = Self.mapStrings(metadata, text) {
+            execution.executionMetadata = changed
+        }
         return execution
     }
 
-    private static func mapStrings(_ value: JSONValue, _ text: (String) -> String) -> JSONValue {
+    /// The value with `text` applied to its strings, or nil when none changed.
+    private static func mapStrings(_ value: JSONValue, _ text: (String) -> String?) -> JSONValue? {
         switch value {
-        case .string(let string): .string(text(string))
-        case .array(let elements): .array(elements.map { mapStrings($0, text) })
-        case .object(let members): .object(members.mapValues { mapStrings($0, text) })
-        case .null, .bool, .int, .double: value
+        case .string(let string):
+            return text(string).map(JSONValue.string)
+        case .array(let elements):
+            var copy: [JSONValue]?
+            for (index, element) in elements.enumerated() {
+                guard let changed = mapStrings(element, text) else { continue }
+                if copy == nil { copy = elements }
+                copy![index] = changed
+            }
+            return copy.map(JSONValue.array)
+        case .object(let members):
+            var copy: [String: JSONValue]?
+            for (key, member) in members {
+                guard let changed = mapStrings(member, text) else { continue }
+                if copy == nil { copy = members }
+                copy![key] = changed
+            }
+            return copy.map(JSONValue.object)
+        case .null, .bool, .int, .double:
+            return nil
         }
     }
 
     func redact(_ text: String, count: inout Int) -> String {
+        redacted(text, count: &count) ?? text
+    }
+
+    /// The text with its secrets replaced, or nil when it has none.
+    private func redacted(_ text: String, count: inout Int) -> String? {
         // Nothing shorter can hold a secret worth the regex engine's time.
-        guard text.utf8.count >= 6 else { return text }
-        var result = text
+        guard text.utf8.count >= 6 else { return nil }
         let candidates = builtIn.isEmpty ? [] : Self.candidates(in: text)
+        guard !candidates.isEmpty || !custom.isEmpty else { return nil }
+        let before = count
+        var result = text
         for (kind, expression) in builtIn where candidates.contains(kind) {
             result = replace(expression, in: result, count: &count) { match, string in
                 if kind == .cardNumber, !Self.passesLuhn(string.substring(with: match.range)) { return nil }
@@ -103,7 +134,7 @@ public struct ContentFilter {
         for expression in custom {
             result = replace(expression, in: result, count: &count) { _, _ in "[REDACTED:custom]" }
         }
-        return result
+        return count > before ? result : nil
     }
 
     /// Replaces each match with what `marker` returns (nil keeps the match).
@@ -124,8 +155,9 @@ public struct ContentFilter {
         return output as String
     }
 
-    func truncate(_ text: String) -> String {
-        guard let limit = policy.maxContentBytes, text.utf8.count > limit else { return text }
+    /// The text cut to `maxContentBytes` with a marker, or nil when it fits.
+    func truncated(_ text: String) -> String? {
+        guard let limit = policy.maxContentBytes, text.utf8.count > limit else { return nil }
         var kept = text.utf8.prefix(limit)
         // Back off to a character boundary: never cut a UTF-8 sequence (or a grapheme's scalar) in half.
         while !kept.isEmpty, String(kept) == nil { kept = kept.dropLast() }

@@ -45,6 +45,33 @@ import Testing
         #expect(count == 9)
     }
 
+    @Test func onlyTheStringsWithSecretsChangeAndAnExecutionWithoutAnyIsKeptAsItIs() throws {
+        let filter = try ContentFilter(ContentPolicy(maxContentBytes: 40))
+        var execution = Self.execution()
+        execution.systemPrompt = "You are terse."
+        execution.responseContent = nil
+        execution.errorMessage = nil
+        execution.inputMessages = [
+            ["role": "user", "content": "write to ops@example.com"], ["role": "user", "content": "plain words"],
+            ["role": "user", "content": .string(String(repeating: "long ", count: 20))], [1, true, .null],
+        ]
+        execution.executionMetadata = ["nested": ["deep": ["x", "no secret here, sk- alone"]], "n": 4]
+        var count = 0
+        let result = filter.apply(execution, redactions: &count)
+        #expect(count == 1)
+        #expect(result.inputMessages == [
+            ["role": "user", "content": "write to [REDACTED:email]"], ["role": "user", "content": "plain words"],
+            ["role": "user", "content": .string(String(repeating: "long ", count: 8) + "…[truncated 60 bytes]")], [1, true, .null],
+        ])
+        #expect(result.executionMetadata == execution.executionMetadata)
+        #expect(result.systemPrompt == "You are terse.")
+
+        var clean = execution
+        clean.inputMessages = [["role": "user", "content": "plain words"]]
+        #expect(filter.apply(clean, redactions: &count) == clean)
+        #expect(count == 1)
+    }
+
     @Test func metadataOnlyKeepsNoContentAndCountsStillAdd() throws {
         let filter = try ContentFilter(ContentPolicy(capture: .metadataOnly))
         var count = 0
