@@ -21,58 +21,104 @@ extension ExecutionStore {
         return id
     }
 
-    /// Rows one prune transaction deletes: small enough that the writer daemon never waits long for the
-    /// lock (each row leaves the table and 7 indexes: about 100 ms for 500 rows on a busy 2-core machine).
-    public static let pruneChunkSize = 500
+    /// The most rows one prune transaction deletes…
+    public static let pruneChunkSize = 2_000
+    /// …and how long it may spend deleting before it commits: the writer daemon waits for the lock
+    /// while a chunk runs, so a chunk is bounded in time rather than in rows. The commit that follows
+    /// costs more than the deletes (it writes every page they changed to the WAL: about two per row,
+    /// and SQLite's secure delete, on in Debian's build, zeroes the freed ones). On a busy machine a
+    /// chunk holds fewer rows.
+    public static let pruneChunkBudget = Duration.milliseconds(20)
 
-    /// Deletes every execution created before `cutoff`, oldest first, in transactions of `chunkSize` rows,
-    /// and the drop reports (`emitter_drops`) whose period ended before it, so that they age out with
-    /// the executions of their time. Dead letters are kept.
+    /// Where a prune is, after each chunk.
+    public struct PruneProgress: Sendable {
+        /// Executions deleted so far.
+        public var deleted: Int
+        /// How long the chunk's transaction held the write lock, from its BEGIN to the end of its COMMIT:
+        /// what a writer waiting for the lock waited at most because of it.
+        public var transaction: Duration
+    }
+
+    /// Deletes every execution created before `cutoff`, oldest first, in transactions of at most
+    /// `chunkSize` rows and `chunkBudget` of deleting, and the drop reports (`emitter_drops`) whose
+    /// period ended before it, so that they age out with the executions of their time. Dead letters
+    /// are kept.
     ///
     /// Between chunks the write lock is released and the thread pauses briefly, so that the writer daemon,
-    /// waiting in its busy handler, gets its turn: pruning millions of rows never stalls ingestion.
-    /// `progress` sees the running total after each chunk; `maxChunks` lets a caller with other work
-    /// (the writer) take one chunk at a time. Returns how many executions went.
+    /// waiting in its busy handler, gets its turn: pruning millions of rows never stalls ingestion. The
+    /// WAL is checkpointed between chunks too, with the lock released, rather than by SQLite's automatic
+    /// checkpoint inside a chunk's COMMIT. `progress` sees each chunk; `maxChunks` lets a caller with
+    /// other work (the writer) take one chunk at a time. Returns how many executions went.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func prune(
-        olderThan cutoff: Date, chunkSize: Int = pruneChunkSize, maxChunks: Int = .max, progress: (Int) -> Void = { _ in }
+        olderThan cutoff: Date, chunkSize: Int = pruneChunkSize, chunkBudget: Duration = pruneChunkBudget,
+        maxChunks: Int = .max, progress: (PruneProgress) -> Void = { _ in }
     ) throws(StoreError) -> Int {
+        try setAutomaticCheckpoints(false)
+        defer { try? setAutomaticCheckpoints(true) }
         var deleted = 0
         let cutoffText = Timestamp.format(cutoff)
+        // Rows are read and deleted a slice at a time, so that the budget is checked often.
+        let slice = min(max(1, chunkSize), 100)
         for chunkNumber in 1...max(1, maxChunks) {
-            let (executions, reports) = try write { db in
-                // The chunk's rows are read first (their small columns only) to take them off the rollups.
+            let transactionStart = ContinuousClock.now
+            let (executions, reports, exhausted) = try write { db in
+                let started = ContinuousClock.now
                 var rollups = ExecutionRollups()
-                var rowids: [Int64] = []
-                let rows = try Row.fetchCursor(
-                    db,
+                let select = try db.cachedStatement(
                     sql: """
                         SELECT rowid, \(ExecutionRollups.countedColumns) FROM ai_executions
                         WHERE created_at < ? ORDER BY created_at LIMIT ?
-                        """,
-                    arguments: [cutoffText, chunkSize])
-                while let row = try rows.next() {
-                    rowids.append(row["rowid"])
-                    rollups.count(row: row, sign: -1)
-                }
+                        """)
                 let delete = try db.cachedStatement(sql: "DELETE FROM ai_executions WHERE rowid = ?")
-                for rowid in rowids { try delete.execute(arguments: [rowid]) }
+                var executions = 0
+                var exhausted = false
+                // At least one slice per chunk, however small the budget: a prune always progresses.
+                repeat {
+                    // Their small columns first, to take them off the rollups.
+                    let wanted = min(slice, chunkSize - executions)
+                    var rowids: [Int64] = []
+                    let rows = try Row.fetchCursor(select, arguments: [cutoffText, wanted])
+                    while let row = try rows.next() {
+                        rowids.append(row["rowid"])
+                        rollups.count(row: row, sign: -1)
+                    }
+                    for rowid in rowids { try delete.execute(arguments: [rowid]) }
+                    executions += rowids.count
+                    if rowids.count < wanted {
+                        exhausted = true
+                        break
+                    }
+                } while executions < chunkSize && ContinuousClock.now - started < chunkBudget
                 try rollups.apply(in: db)
-                let executions = rowids.count
                 try db.execute(
                     sql: """
                         DELETE FROM emitter_drops WHERE rowid IN (
                             SELECT rowid FROM emitter_drops WHERE until < ? ORDER BY until LIMIT ?)
                         """,
                     arguments: [cutoffText, chunkSize])
-                return (executions, db.changesCount)
+                return (executions, db.changesCount, exhausted)
             }
+            let transaction = ContinuousClock.now - transactionStart
             deleted += executions
-            progress(deleted)
-            if max(executions, reports) < chunkSize || chunkNumber == maxChunks { return deleted }
+            progress(PruneProgress(deleted: deleted, transaction: transaction))
+            // What SQLite's automatic checkpoint would have done in the COMMIT (at 1,000 WAL pages).
+            if walFileBytes > Self.automaticCheckpointBytes { _ = try? checkpoint(.passive) }
+            if (exhausted && reports < chunkSize) || chunkNumber == maxChunks { return deleted }
             usleep(2_000)
         }
         return deleted
+    }
+
+    /// SQLite's default automatic checkpoint: 1,000 pages of 4 KiB.
+    static let automaticCheckpointBytes = 1_000 * 4_096
+
+    private func setAutomaticCheckpoints(_ on: Bool) throws(StoreError) {
+        do {
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(on ? 1_000 : 0)") }
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
     }
 }

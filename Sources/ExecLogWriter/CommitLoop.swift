@@ -194,9 +194,10 @@ final class CommitLoop: Sendable {
         let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
         do {
             // One chunk per turn: the commit thread goes back to ingesting between chunks.
-            let deleted = try store.prune(olderThan: cutoff, chunkSize: ExecutionStore.pruneChunkSize, maxChunks: 1)
+            let deleted = try store.prune(olderThan: cutoff, maxChunks: 1)
             if deleted > 0 { logger.info("retention deleted executions", metadata: ["count": "\(deleted)"]) }
-            return deleted == ExecutionStore.pruneChunkSize
+            // A chunk is bounded in time, not rows: any deletion may leave more (the next turn finds out).
+            return deleted > 0
         } catch {
             logger.error("retention prune failed", metadata: ["error": "\(error)"])
             return false

@@ -23,7 +23,7 @@ import Testing
         try store.insert(executions)
         let cutoff = Fixtures.start.addingTimeInterval(Double(730) * 60)
         var progress: [Int] = []
-        let deleted = try store.prune(olderThan: cutoff, chunkSize: 100) { progress.append($0) }
+        let deleted = try store.prune(olderThan: cutoff, chunkSize: 100, chunkBudget: .seconds(600)) { progress.append($0.deleted) }
         #expect(deleted == 730)
         #expect(progress == [100, 200, 300, 400, 500, 600, 700, 730])
         #expect(try store.count() == 270)
@@ -31,5 +31,20 @@ import Testing
         let remaining = try store.list(limit: 1_000).executions.map(\.id)
         #expect(Set(remaining) == Set(executions[730...].map(\.idString)))
         #expect(try store.prune(olderThan: cutoff) == 0)
+    }
+
+    /// A chunk ends when its time is up, whatever its row limit; it still deletes a slice (100 rows),
+    /// so that a prune on a slow machine progresses.
+    @Test func aPruneChunkStopsWhenItsTimeIsUpAndStillProgresses() throws {
+        let folder = try TemporaryFolder()
+        let store = try ExecutionStore(path: folder.path("s.db"), mode: .create)
+        try store.insert(Fixtures.executions(1_000))
+        let cutoff = Fixtures.start.addingTimeInterval(Double(650) * 60)
+        #expect(try store.prune(olderThan: cutoff, chunkSize: 10_000, chunkBudget: .zero, maxChunks: 1) == 100)
+        var progress: [Int] = []
+        #expect(try store.prune(olderThan: cutoff, chunkSize: 10_000, chunkBudget: .zero) { progress.append($0.deleted) } == 550)
+        #expect(progress == [100, 200, 300, 400, 500, 550])
+        #expect(try store.count() == 350)
+        try RollupTests.expectMatchesRows(store)
     }
 }
