@@ -10,13 +10,17 @@ extension ExecutionStore {
         let id = try execution(idOrPrefix).idString
         try write { db in
             var rollups = ExecutionRollups()
+            var prompts: Set<Int64> = []
             if let row = try Row.fetchOne(
-                db, sql: "SELECT \(ExecutionRollups.countedColumns) FROM ai_executions WHERE id = ?", arguments: [id])
+                db, sql: "SELECT system_prompt_id, \(ExecutionRollups.countedColumns) FROM ai_executions WHERE id = ?",
+                arguments: [id])
             {
                 rollups.count(row: row, sign: -1)
+                if let prompt = row["system_prompt_id"] as Int64? { prompts.insert(prompt) }
             }
             try db.execute(sql: "DELETE FROM ai_executions WHERE id = ?", arguments: [id])
             try rollups.apply(in: db)
+            try SystemPrompts.deleteUnused(prompts, in: db)
         }
         return id
     }
@@ -66,9 +70,10 @@ extension ExecutionStore {
             let (executions, reports, exhausted) = try write { db in
                 let started = ContinuousClock.now
                 var rollups = ExecutionRollups()
+                var prompts: Set<Int64> = []
                 let select = try db.cachedStatement(
                     sql: """
-                        SELECT rowid, \(ExecutionRollups.countedColumns) FROM ai_executions
+                        SELECT rowid, system_prompt_id, \(ExecutionRollups.countedColumns) FROM ai_executions
                         WHERE created_at < ? ORDER BY created_at LIMIT ?
                         """)
                 let delete = try db.cachedStatement(sql: "DELETE FROM ai_executions WHERE rowid = ?")
@@ -83,6 +88,7 @@ extension ExecutionStore {
                     while let row = try rows.next() {
                         rowids.append(row["rowid"])
                         rollups.count(row: row, sign: -1)
+                        if let prompt = row["system_prompt_id"] as Int64? { prompts.insert(prompt) }
                     }
                     for rowid in rowids { try delete.execute(arguments: [rowid]) }
                     executions += rowids.count
@@ -92,6 +98,7 @@ extension ExecutionStore {
                     }
                 } while executions < chunkSize && ContinuousClock.now - started < chunkBudget
                 try rollups.apply(in: db)
+                try SystemPrompts.deleteUnused(prompts, in: db)
                 try db.execute(
                     sql: """
                         DELETE FROM emitter_drops WHERE rowid IN (

@@ -30,14 +30,20 @@ extension ExecutionStore {
     }
 
     /// The insert itself, for callers that already hold a transaction (the writer adds dead letters to it).
-    /// The hourly rollups (`execution_rollups`) are updated in the same transaction.
+    /// The rollups (`execution_rollups`, `execution_rollups_daily`) are updated in the same transaction,
+    /// and a long system prompt is stored once in `system_prompts`.
     static func insert(_ executions: [Execution], in db: Database) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: Self.insertSQL)
         var result = InsertResult()
         var rollups = ExecutionRollups()
         for execution in executions {
             let createdAt = Timestamp.format(execution.createdAt)
-            try statement.execute(arguments: StatementArguments(Self.columnValues(execution, createdAt: createdAt)))
+            var values = Self.columnValues(execution, createdAt: createdAt)
+            if let prompt = values[Self.systemPromptColumn] as? String, prompt.utf8.count >= SystemPrompts.minimumBytes {
+                values[Self.systemPromptColumn] = nil
+                values[Self.systemPromptIDColumn] = try SystemPrompts.id(of: prompt, in: db)
+            }
+            try statement.execute(arguments: StatementArguments(values))
             if db.changesCount == 1 {
                 result.stored += 1
                 rollups.count(execution, createdAt: createdAt)
@@ -53,8 +59,10 @@ extension ExecutionStore {
         "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens",
         "total_tokens", "execution_time_ms", "temperature", "max_tokens", "error_message", "ai_model_id",
         "execution_metadata", "system_prompt", "input_messages", "response_content", "trace_id", "session_id",
-        "user_id", "tags", "cached_input_tokens", "finish_reason", "time_to_first_token_ms",
+        "user_id", "tags", "cached_input_tokens", "finish_reason", "time_to_first_token_ms", "system_prompt_id",
     ]
+    static let systemPromptColumn = insertedColumns.firstIndex(of: "system_prompt")!
+    static let systemPromptIDColumn = insertedColumns.firstIndex(of: "system_prompt_id")!
 
     static let insertSQL = """
         INSERT INTO ai_executions (\(insertedColumns.joined(separator: ", ")))
@@ -96,6 +104,7 @@ extension ExecutionStore {
             execution.cachedInputTokens,
             execution.finishReason,
             execution.timeToFirstTokenMs,
+            nil,  // system_prompt_id: set by insert for a long prompt
         ]
     }
 }

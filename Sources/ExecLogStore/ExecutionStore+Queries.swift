@@ -31,12 +31,14 @@ extension ExecutionStore {
             throw .invalidID(idOrPrefix)
         }
         let rows = try read { db in
+            // A long system prompt is in `system_prompts` (v6); `stored_system_prompt` fetches it.
+            let columns = "*, (SELECT text FROM system_prompts WHERE id = system_prompt_id) AS stored_system_prompt"
             if UUID(uuidString: key) != nil {
-                return try Row.fetchAll(db, sql: "SELECT * FROM ai_executions WHERE id = ?", arguments: [key])
+                return try Row.fetchAll(db, sql: "SELECT \(columns) FROM ai_executions WHERE id = ?", arguments: [key])
             }
             // A range on the primary key: an index seek, and 2 rows are enough to call it ambiguous.
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM ai_executions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                db, sql: "SELECT \(columns) FROM ai_executions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
                 arguments: [key, key + "g"])
         }
         guard let row = rows.first else { throw .executionNotFound(idOrPrefix) }
@@ -114,7 +116,7 @@ extension ExecutionStore {
             aiModelID: (row["ai_model_id"] as String?).flatMap(UUID.init(uuidString:)),
             usageType: row["usage_type"],
             inputMessages: try json("input_messages") ?? .array([]),
-            systemPrompt: row["system_prompt"],
+            systemPrompt: row["system_prompt"] ?? row["stored_system_prompt"],
             responseContent: row["response_content"],
             inputTokens: row["input_tokens"],
             outputTokens: row["output_tokens"],

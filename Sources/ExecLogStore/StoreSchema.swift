@@ -142,6 +142,30 @@ enum StoreSchema {
                     """)
             try ExecutionRollups.buildDailyFromHourly(in: db)
         }
+        migrator.registerMigration("v6") { db in
+            // Long system prompts stored once (SystemPrompts): a fleet sends the same few with every
+            // call. New rows point at them; rows stored before keep theirs inline. The view reads both.
+            try db.execute(
+                sql: """
+                    CREATE TABLE system_prompts (
+                        id INTEGER PRIMARY KEY,
+                        hash INTEGER NOT NULL,
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX system_prompts_hash ON system_prompts(hash);
+                    ALTER TABLE ai_executions ADD COLUMN system_prompt_id INTEGER REFERENCES system_prompts(id);
+                    CREATE INDEX ai_executions_system_prompt_id ON ai_executions(system_prompt_id)
+                        WHERE system_prompt_id IS NOT NULL;
+                    CREATE VIEW ai_executions_full AS
+                        SELECT e.id, e.created_at, e.usage_type, e.provider, e.model_name, e.input_tokens,
+                            e.output_tokens, e.total_tokens, e.execution_time_ms, e.temperature, e.max_tokens,
+                            e.error_message, e.ai_model_id, e.execution_metadata,
+                            coalesce(e.system_prompt, p.text) AS system_prompt,
+                            e.input_messages, e.response_content, e.trace_id, e.session_id, e.user_id, e.tags,
+                            e.cached_input_tokens, e.finish_reason, e.time_to_first_token_ms
+                        FROM ai_executions AS e LEFT JOIN system_prompts AS p ON p.id = e.system_prompt_id;
+                    """)
+        }
         return migrator
     }
 }

@@ -25,12 +25,18 @@ import Testing
             let queue = try DatabaseQueue(path: path)
             try StoreSchema.migrator.migrate(queue, upTo: "v2")
             try queue.write { db in
-                // As v2 inserted them: rows only (v4's rollups are built from them by the upgrade).
+                // As v2 inserted them: rows only (v4's rollups are built from them by the upgrade), with
+                // v2's columns (system_prompt_id, the last, came with v6).
+                let columns = ExecutionStore.insertedColumns.dropLast()
+                #expect(ExecutionStore.insertedColumns.last == "system_prompt_id")
                 for execution in executions {
                     try db.execute(
-                        sql: ExecutionStore.insertSQL,
+                        sql: """
+                            INSERT INTO ai_executions (\(columns.joined(separator: ", ")))
+                            VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
+                            """,
                         arguments: StatementArguments(
-                            ExecutionStore.columnValues(execution, createdAt: Timestamp.format(execution.createdAt))))
+                            Array(ExecutionStore.columnValues(execution, createdAt: Timestamp.format(execution.createdAt)).dropLast())))
                 }
                 try db.execute(
                     sql: "INSERT INTO dead_letters (received_at, reason, payload_size, payload) VALUES (?, ?, ?, ?)",
@@ -41,7 +47,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try store.count() == 50)
         #expect(try store.stats().totalExecutions == 50)  // the rollups were built from the rows
         #expect(try store.execution(executions[17].idString).usageType == executions[17].usageType)

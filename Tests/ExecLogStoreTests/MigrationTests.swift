@@ -10,13 +10,16 @@ import Testing
     @Test func createsTheLatestSchemaInAnEmptyFile() throws {
         let folder = try TemporaryFolder()
         let store = try ExecutionStore(path: folder.path("new/store.db"), mode: .create)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         let queue = try DatabaseQueue(path: store.path)
         try queue.read { db in
             #expect(try db.tableExists("ai_executions"))
             #expect(try db.tableExists("dead_letters"))
             let columns = Set(try db.columns(in: "ai_executions").map(\.name))
-            #expect(columns == Set(Execution.CodingKeys.allCases.map(\.stringValue)))
+            #expect(columns == Set(Execution.CodingKeys.allCases.map(\.stringValue)).union(["system_prompt_id"]))
+            // The view has every field of an execution, the system prompt resolved.
+            let viewColumns = Set(try db.columns(in: "ai_executions_full").map(\.name))
+            #expect(viewColumns == Set(Execution.CodingKeys.allCases.map(\.stringValue)))
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
         }
     }
@@ -41,7 +44,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
         let old = try store.execution("0192f0c1")
         #expect(old.totalTokens == 30)
         #expect(old.inputMessages == [["role": "user", "content": "hi"]])
@@ -82,7 +85,7 @@ import Testing
             }
         }
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions().last == "v5")
+        #expect(try store.schemaVersions().contains("v5"))
         try RollupTests.expectDailyIsHourlyFolded(store)
         try RollupTests.expectMatchesRows(store)
         let days = try DatabaseQueue(path: path).read { db in
