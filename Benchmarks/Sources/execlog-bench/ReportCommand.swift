@@ -127,9 +127,13 @@ struct ReportCommand: ParsableCommand {
                   Table.number(perRow), "JSON \(Table.number(json))", ratio: Table.ratio(perRow, json),
                   target: "≤ 1.0×", met: Table.check(Table.ratio(perRow, json), atMost: 1))
         let copies = value("storage.prompt_copies"), promptRows = value("storage.prompt_rows")
-        table.add("6", "copies of a \(Table.number(value("storage.prompt_bytes"))) B system prompt in \(Table.count(promptRows ?? 0)) rows",
-                  Table.number(copies, digits: 1), "\(Table.count(promptRows ?? 0)) rows", ratio: Table.ratio(copies, promptRows),
+        let promptBytes = value("storage.prompt_bytes")
+        table.add("6", "copies on disk of a \(Table.number(promptBytes)) B system prompt sent with \(Table.count(promptRows ?? 0)) executions",
+                  Table.number(copies, digits: 0), "\(Table.count(promptRows ?? 0)) rows", ratio: Table.ratio(copies, promptRows),
                   target: "≈ 1 copy", met: Table.check(copies, atMost: 2))
+        let extra = value("storage.prompt_extra_bytes_per_row")
+        table.add("6", "bytes that prompt adds to each row", Table.number(extra, digits: 1),
+                  "its size \(Table.number(promptBytes)) B", ratio: Table.ratio(extra, promptBytes), target: "—", met: "")
 
         print("execlog benchmark, \(mode) run, \(Self.timestamp())")
         print(table.rendered)

@@ -44,30 +44,60 @@ struct StorageCommand: ParsableCommand {
         results["bytes_per_row"] = Double(bytes) / Double(max(rows, 1))
         results["json_bytes_per_event"] = Double(jsonBytes) / Double(sampleSize)
 
-        // The same executions twice: with the generator's short prompts, and with one long prompt in
-        // every row. The difference, over the prompt's size, is how many copies the store keeps.
+        // The same executions twice: without a system prompt, and with one long prompt in every row.
+        // The copies of the prompt's text in the file are counted byte for byte (whatever the schema
+        // does with them), and the difference in size per row is what the prompt costs each row.
+        var options = ExecutionGenerator.Options()
+        options.repeatedSystemPromptBytes = promptBytes
+        var probe = ExecutionGenerator(seed: 7, options: options)
+        let prompt = probe.next().systemPrompt ?? ""
         var sizes: [Int] = []
-        for (name, promptBytes) in [("plain", 0), ("repeated", promptBytes)] {
+        var copies = 0
+        for name in ["none", "repeated"] {
             let path = dir + "/prompt-\(name).db"
-            var options = ExecutionGenerator.Options()
-            options.repeatedSystemPromptBytes = promptBytes
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             var generator = ExecutionGenerator(seed: 7, options: options)
             let store = try ExecutionStore(path: path, mode: .create)
             var written = 0
             while written < promptRows {
                 let size = min(1_000, promptRows - written)
-                try store.insert((0..<size).map { _ in generator.next() })
+                try store.insert((0..<size).map { _ in
+                    var execution = generator.next()
+                    if name == "none" { execution.systemPrompt = nil }
+                    return execution
+                })
                 written += size
             }
             sizes.append(try Self.bytesOnDisk(path))
+            if name == "repeated" { copies = try Self.occurrences(of: Array(prompt.utf8.prefix(64)), inFile: path) }
         }
         let extraPerRow = Double(sizes[1] - sizes[0]) / Double(promptRows)
-        results["prompt_bytes"] = Double(promptBytes)
+        results["prompt_bytes"] = Double(prompt.utf8.count)
         results["prompt_rows"] = Double(promptRows)
         results["prompt_extra_bytes_per_row"] = extraPerRow
-        // Copies of the prompt kept for the whole test: promptRows means once per row, 1 means once.
-        results["prompt_copies"] = Double(sizes[1] - sizes[0]) / Double(promptBytes)
+        // Copies of the prompt's text in the file: promptRows means once per row, 1 means once.
+        results["prompt_copies"] = Double(copies)
         try results.write(to: out)
+    }
+
+    /// How many times `needle` occurs in the file (after a checkpoint, everything is in it).
+    static func occurrences(of needle: [UInt8], inFile path: String) throws -> Int {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        guard let first = needle.first else { return 0 }
+        return data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            var count = 0
+            var index = 0
+            while index + needle.count <= bytes.count {
+                if bytes[index] == first, needle.indices.allSatisfy({ bytes[index + $0] == needle[$0] }) {
+                    count += 1
+                    index += needle.count
+                } else {
+                    index += 1
+                }
+            }
+            return count
+        }
     }
 
     /// The main file's size once the WAL has been copied into it and truncated.
