@@ -345,7 +345,7 @@ struct MalformedInputTests {
         let (letters, storedIDs, promptLength, nulPrompt) = try database.read { db in
             (try Row.fetchAll(db, sql: "SELECT reason, event_id, payload_size, payload FROM dead_letters ORDER BY id"),
              Set(try String.fetchAll(db, sql: "SELECT id FROM ai_executions")),
-             try Int.fetchOne(db, sql: "SELECT max(length(system_prompt)) FROM ai_executions"),
+             try Int.fetchOne(db, sql: "SELECT max(length(system_prompt)) FROM ai_executions_full"),
              try String.fetchOne(db, sql: "SELECT system_prompt FROM ai_executions WHERE system_prompt LIKE 'a%b' AND length(system_prompt) = 3"))
         }
         #expect(Bool(storedIDs == Set(goodIDs)), "every good event stored, nothing else")

@@ -90,11 +90,13 @@ struct ReportCommand: ParsableCommand {
                   target: "< 10 ms", met: Table.check(show, below: 10))
         for name in ["none", "usage_type", "provider", "model", "status", "date_range"] {
             let figure = value("queries.stats_\(name)_ms")
-            // The target is for 10M rows; stats walks a covering index, linear in the rows it matches.
-            let at10M = rows > 0 ? figure.map { $0 * 10_000_000 / rows } : nil
-            table.add("4", "stats, filter \(name) (scaled to 10M rows: \(Table.millis(at10M)))",
+            // Stats read the daily and hourly rollups, and rows only in the partial hours at the ends
+            // of a date range: their cost grows with the days and groups covered, not with the rows,
+            // so a store of 10M rows over the same days costs the same but at those edges
+            // (docs/PERFORMANCE.md). The figure is not scaled.
+            table.add("4", "stats, filter \(name) (\(rowsText) rows)",
                       Table.millis(figure), Table.millis(scan), ratio: Table.ratio(figure, scan),
-                      target: "< 200 ms at 10M", met: Table.check(at10M, below: 200))
+                      target: "< 200 ms", met: Table.check(figure, below: 200))
         }
         let pruneRows = Table.count(value("queries.prune_rows") ?? 0)
         table.add("4", "prune 10 % (\(pruneRows) rows, \(Table.number(value("queries.prune_chunks"))) chunks), total",
