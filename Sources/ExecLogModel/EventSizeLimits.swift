@@ -23,23 +23,28 @@ public struct EventSizeLimits: Sendable, Hashable {
         }
     }
 
-    /// Refuses a content field larger than `maxFieldBytes`. `eventBytes` is the size of the JSON
-    /// the execution came from: when it is within the limit no field can pass it (the stored form of
-    /// a field is never longer than its source but for numbers written `1e3`), so small events,
-    /// nearly all of them, cost no measuring.
+    /// Refuses a content field larger than `maxFieldBytes`. Texts are measured directly (their UTF-8
+    /// length is known). The JSON fields are serialized to be measured only when they could pass the
+    /// limit: `eventBytes` is the size of the JSON they came from, and their stored form is at most
+    /// `jsonGrowth` times longer (a number written `9e18`, 4 bytes, is stored with 19 digits), so
+    /// small events, nearly all of them, cost no measuring.
     public func checkFields(of execution: Execution, eventBytes: Int) throws(ExecutionError) {
-        guard eventBytes > maxFieldBytes else { return }
         for (text, field) in [
             (execution.systemPrompt, "system_prompt"), (execution.responseContent, "response_content"),
             (execution.errorMessage, "error_message"),
         ] {
             if let bytes = text?.utf8.count { try check(bytes, field) }
         }
+        guard eventBytes.multipliedReportingOverflow(by: Self.jsonGrowth).partialValue > maxFieldBytes else { return }
         try check(execution.inputMessages.serialized().utf8.count, "input_messages")
         if let metadata = execution.executionMetadata {
             try check(metadata.serialized().utf8.count, "execution_metadata")
         }
     }
+
+    /// The most a JSON value's compact form can outgrow its source: a number of 4 bytes (`9e18`)
+    /// becomes 19 digits; everything else shrinks or stays.
+    static let jsonGrowth = 5
 
     private func check(_ bytes: Int, _ field: String) throws(ExecutionError) {
         guard bytes <= maxFieldBytes else {

@@ -36,6 +36,11 @@ struct ExecutionRollups {
             case .daily: 10
             }
         }
+
+        /// The period a `created_at` (or a finer period) falls in: its first `prefixLength` characters.
+        func period(of timestamp: String) -> String {
+            String(timestamp.utf8.prefix(prefixLength))!
+        }
     }
 
     struct Key: Hashable {
@@ -94,7 +99,7 @@ struct ExecutionRollups {
         inputTokens: Int?, outputTokens: Int?, totalTokens: Int?, executionTimeMs: Int?, sign: Int
     ) {
         let key = Key(
-            hour: String(createdAt.utf8.prefix(13))!, provider: provider, usageType: usageType, modelName: modelName,
+            hour: Level.hourly.period(of: createdAt), provider: provider, usageType: usageType, modelName: modelName,
             failed: failed)
         changes[key, default: Totals()].add(
             count: sign, inputTokens: inputTokens, outputTokens: outputTokens, totalTokens: totalTokens,
@@ -135,7 +140,7 @@ struct ExecutionRollups {
         var result: [Key: Totals] = [:]
         for (key, change) in changes {
             var periodKey = key
-            periodKey.hour = String(key.hour.utf8.prefix(level.prefixLength))!
+            periodKey.hour = level.period(of: key.hour)
             result[periodKey, default: Totals()].merge(change)
         }
         return result
@@ -216,6 +221,7 @@ struct ExecutionRollups {
     }
 
     /// Fills the daily table from the hourly one, which holds the same totals finer: the v5 migration.
+    /// Folded to days as it reads, so it holds one entry per day and group, not per hour.
     static func buildDailyFromHourly(in db: Database) throws {
         var rollups = ExecutionRollups()
         let rows = try Row.fetchCursor(
@@ -227,7 +233,7 @@ struct ExecutionRollups {
                 """)
         while let row = try rows.next() {
             let key = Key(
-                hour: row["hour"], provider: row["provider"], usageType: row["usage_type"],
+                hour: Level.daily.period(of: row["hour"]), provider: row["provider"], usageType: row["usage_type"],
                 modelName: row["model_name"], failed: row["failed"])
             rollups.changes[key, default: Totals()].merge(totals(row))
         }

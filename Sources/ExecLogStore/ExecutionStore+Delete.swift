@@ -63,8 +63,9 @@ extension ExecutionStore {
         defer { try? setAutomaticCheckpoints(true) }
         var deleted = 0
         let cutoffText = Timestamp.format(cutoff)
+        let chunkSize = max(1, chunkSize)
         // Rows are read and deleted a slice at a time, so that the budget is checked often.
-        let slice = min(max(1, chunkSize), 100)
+        let slice = min(chunkSize, 100)
         for chunkNumber in 1...max(1, maxChunks) {
             let transactionStart = ContinuousClock.now
             let (executions, reports, exhausted) = try write { db in
@@ -110,16 +111,14 @@ extension ExecutionStore {
             let transaction = ContinuousClock.now - transactionStart
             deleted += executions
             progress(PruneProgress(deleted: deleted, transaction: transaction))
-            // What SQLite's automatic checkpoint would have done in the COMMIT (at 1,000 WAL pages).
-            if walFileBytes > Self.automaticCheckpointBytes { _ = try? checkpoint(.passive) }
+            // What SQLite's automatic checkpoint would have done after the COMMIT (a chunk writes about
+            // a thousand WAL pages or more, past its threshold), so that it is not timed as the chunk's.
+            _ = try? checkpoint(.passive)
             if (exhausted && reports < chunkSize) || chunkNumber == maxChunks { return deleted }
             usleep(2_000)
         }
         return deleted
     }
-
-    /// SQLite's default automatic checkpoint: 1,000 pages of 4 KiB.
-    static let automaticCheckpointBytes = 1_000 * 4_096
 
     private func setAutomaticCheckpoints(_ on: Bool) throws(StoreError) {
         do {

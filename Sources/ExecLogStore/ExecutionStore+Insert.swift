@@ -39,9 +39,11 @@ extension ExecutionStore {
         for execution in executions {
             let createdAt = Timestamp.format(execution.createdAt)
             var values = Self.columnValues(execution, createdAt: createdAt)
+            var promptID: Int64?
             if let prompt = values[Self.systemPromptColumn] as? String, prompt.utf8.count >= SystemPrompts.minimumBytes {
+                promptID = try SystemPrompts.id(of: prompt, in: db)
                 values[Self.systemPromptColumn] = nil
-                values[Self.systemPromptIDColumn] = try SystemPrompts.id(of: prompt, in: db)
+                values[Self.systemPromptIDColumn] = promptID
             }
             try statement.execute(arguments: StatementArguments(values))
             if db.changesCount == 1 {
@@ -49,6 +51,9 @@ extension ExecutionStore {
                 rollups.count(execution, createdAt: createdAt)
             } else {
                 result.duplicates += 1
+                // The stored original may hold its prompt inline (stored before v6): a prompt row
+                // just made for the duplicate would point nowhere.
+                if let promptID { try SystemPrompts.deleteUnused([promptID], in: db) }
             }
         }
         try rollups.apply(in: db)

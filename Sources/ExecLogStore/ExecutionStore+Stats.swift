@@ -154,7 +154,7 @@ struct StatsTimeSplit {
     }
 
     private static func range(_ level: ExecutionRollups.Level, _ first: Date?, _ end: Date?) -> RollupRange {
-        func text(_ date: Date) -> String { String(Timestamp.format(date).utf8.prefix(level.prefixLength))! }
+        func text(_ date: Date) -> String { level.period(of: Timestamp.format(date)) }
         return RollupRange(level: level, first: first.map(text), end: end.map(text))
     }
 

@@ -52,7 +52,7 @@ public enum WireMessage: Sendable, Equatable {
                 throw WireError(batchID: nil, "frame 2 must be a batch id of 1 to 64 printable ASCII bytes")
             }
             let count = frames.count - 3
-            let limit = min(maxBatchEvents, WireProtocol.eventsPerBatch.upperBound)
+            let limit = min(max(1, maxBatchEvents), WireProtocol.eventsPerBatch.upperBound)
             guard count >= 1, count <= limit else {
                 throw WireError(
                     batchID: batchID,

@@ -25,7 +25,7 @@ public struct WriterConfiguration: Sendable {
     /// Bytes per event and per content field: an event past them is rejected and dead-lettered.
     public var eventLimits = EventSizeLimits()
     /// Events in one batch (the protocol allows up to 10,000): a bigger batch gets an `error`
-    /// reply. With `maxMessageBytes` it bounds what one message can make the writer hold.
+    /// reply, nothing of it decoded or queued. (libzmq has received the whole message by then.)
     public var maxBatchEvents: Int = WireProtocol.eventsPerBatch.upperBound
     /// SQLite's `synchronous` on the writer's connection: `.normal` (an acked commit may be lost to a power
     /// loss) or `.full` (an fsync per commit; an acked commit survives a power loss). docs/STORE.md.

@@ -34,6 +34,17 @@ import Testing
         #expect(throws: Never.self) { try Execution.decodeEvent(Self.event(extra)) }
     }
 
+    /// `9e18` is 4 bytes as received and 19 digits as stored: an event under the field limit can
+    /// still hold a JSON field over it, and is measured.
+    @Test func numbersThatGrowWhenStoredAreMeasuredAsStored() throws {
+        let numbers = Array(repeating: "9e18", count: 20).joined(separator: ",")
+        let event = Self.event(#","execution_metadata":{"n":[\#(numbers)]}"#)
+        let limits = EventSizeLimits(maxEventBytes: 1_000, maxFieldBytes: event.count)
+        #expect(throws: ExecutionError(field: "execution_metadata", "407 bytes, more than max-field-bytes \(event.count)")) {
+            try Execution.decodeEvent(event, limits: limits)
+        }
+    }
+
     @Test func input_messagesCountAsTheCompactJSONStored() throws {
         // Written with spaces: 4 bytes more as received than as stored (`["abcdefgh"]`, 12 bytes).
         let spaced = Self.event().map { $0 }  // `"input_messages":[]` replaced below

@@ -74,6 +74,25 @@ import Testing
         #expect(try Self.counts(store) == (prompts: 0, inline: 0, pointing: 0))
     }
 
+    /// A resend of an execution stored before v6 (its prompt inline) is a duplicate: it must not
+    /// leave a prompt row behind that nothing points at.
+    @Test func aDuplicateOfARowWithAnInlinePromptLeavesNoPromptBehind() throws {
+        let folder = try TemporaryFolder()
+        let store = try ExecutionStore(path: folder.path("s.db"), mode: .create)
+        var execution = Fixtures.executions(1)[0]
+        execution.systemPrompt = String(repeating: "stored before v6 ", count: 30)
+        let queue = try DatabaseQueue(path: store.path)
+        try queue.write { db in
+            try db.execute(
+                sql: ExecutionStore.insertSQL,
+                arguments: StatementArguments(ExecutionStore.columnValues(execution, createdAt: Timestamp.format(execution.createdAt))))
+        }
+        #expect(try Self.counts(store) == (prompts: 0, inline: 1, pointing: 0))
+        #expect(try store.insert([execution]) == InsertResult(duplicates: 1))
+        #expect(try Self.counts(store) == (prompts: 0, inline: 1, pointing: 0))
+        #expect(try store.execution(execution.idString) == execution)
+    }
+
     @Test func fingerprintsAreStableAcrossProcessesAndVersions() {
         // Stored in the file: a change would split every prompt in two. FNV-1a 64's reference values.
         #expect(SystemPrompts.fingerprint("") == 0xCBF2_9CE4_8422_2325)
