@@ -10,6 +10,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "execlog-bench",
         abstract: "The measuring tools of scripts/bench.",
         subcommands: [RawInsertCommand.self, EndToEndCommand.self, QueriesCommand.self, StorageCommand.self,
-                      ReportCommand.self]
+                      ReportCommand.self, RecordTailCommand.self]
     )
 }
