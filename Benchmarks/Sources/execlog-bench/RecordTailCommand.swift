@@ -34,6 +34,9 @@ struct RecordTailCommand: ParsableCommand {
     @Flag(help: "Time a lock and an append instead of record() (no logger).")
     var control = false
 
+    @Flag(help: "Sleep between calls, as a worker waiting for its model, instead of spinning.")
+    var sleep = false
+
     @Option(help: "Where to write the figures (JSON).")
     var out: String?
 
@@ -60,6 +63,10 @@ struct RecordTailCommand: ParsableCommand {
         for index in 0..<count {
             if rate > 0 {
                 let due = start + .nanoseconds(Int64(Double(index) * 1e9 / rate))
+                if sleep {
+                    let ahead = clock.now.duration(to: due)
+                    if ahead > .zero { usleep(UInt32(ahead / .microseconds(1))) }
+                }
                 while clock.now < due {}
             }
             var execution = pool[index % pool.count]
