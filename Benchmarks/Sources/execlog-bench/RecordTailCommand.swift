@@ -37,6 +37,9 @@ struct RecordTailCommand: ParsableCommand {
     @Flag(help: "Sleep between calls, as a worker waiting for its model, instead of spinning.")
     var sleep = false
 
+    @Option(help: "The logger's batchInterval in milliseconds; 0 signals the sender on every record.")
+    var batchIntervalMs: Int = 20
+
     @Option(help: "Where to write the figures (JSON).")
     var out: String?
 
@@ -49,7 +52,8 @@ struct RecordTailCommand: ParsableCommand {
             control
             ? nil
             : ExecutionLogger(
-                configuration: ExecutionLoggerConfiguration(endpoint: endpoint),
+                configuration: ExecutionLoggerConfiguration(
+                    endpoint: endpoint, batchInterval: .milliseconds(batchIntervalMs)),
                 logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         let local = Mutex<[Execution]>([])
 
