@@ -10,7 +10,7 @@ import ZeroMQ
 /// no libzmq, no file I/O, and in a steady stream of records no system call either. The sender
 /// comes back on its own every `batchInterval` while records keep coming (`Sleep.ticking`), so an
 /// append signals the `eventfd` only when the sender sleeps without such a timer (`Sleep.idle`,
-/// the first record after a quiet second), or when a whole batch is waiting. Signalling on every
+/// the first record after `Sender.tickingLinger` without any), or when a whole batch is waiting. Signalling on every
 /// append made the recording thread wake the sender and, on a busy machine, be preempted by it
 /// for the sender's whole turn: that was most of record()'s p99.
 ///

@@ -30,7 +30,7 @@ final class Sender {
     private var settledBytes = 0
     private var intake: [SendQueue.Entry] = []
     private var overflowIntake: [SendQueue.Entry] = []
-    /// Last time a take found records: for a second after it the sender ticks (see `sleep`).
+    /// Last time a take found records: for `tickingLinger` after it the sender ticks (see `sleep`).
     private var lastRecordsAt: Instant?
     /// Nil without a spool (none configured, or its folder could not be used).
     private let spool: Spool?
@@ -407,7 +407,8 @@ final class Sender {
         var timeout = min(deadline.map { Self.millisecondsRoundedUp(now.duration(to: $0)) } ?? 1000, 1000)
         // While records keep coming, come back every batchInterval to take them rather than be
         // signalled by each: a signal costs the recording thread a system call and, on a busy
-        // machine, being preempted by this thread. After a quiet second, sleep until signalled.
+        // machine, being preempted by this thread. After `tickingLinger` without records, sleep
+        // until signalled.
         // (A batchInterval under a millisecond, which poll cannot time, means: signal every time.)
         let tick = Int(configuration.batchInterval / .milliseconds(1))
         let ticking = tick >= 1 && lastRecordsAt.map { now < $0 + Self.tickingLinger } ?? false
@@ -463,9 +464,10 @@ final class Sender {
 
     /// With a spool, the loop stops trying to deliver this long before the stop deadline, to
     /// write what is unacked to the spool by the deadline: 100 ms, plus 1 ms per 1 000 events.
-    /// How long the sender keeps ticking after the last record: a worker recording at least once a
-    /// second never signals it, for at most 1 / batchInterval idle wake-ups a second.
-    static let tickingLinger = Duration.seconds(1)
+    /// How long the sender keeps ticking after the last record. A worker records once per model
+    /// call, seconds apart: with 10 s, one recording at least that often never signals the sender,
+    /// for 1 / batchInterval short idle turns a second (50 by default) while it is in use.
+    static let tickingLinger = Duration.seconds(10)
 
     private var spoolMargin: Duration {
         guard spool != nil else { return .zero }
