@@ -9,10 +9,10 @@ import ZeroMQ
 /// Recording is a lock and an append: no JSON, no allocation beyond the array's amortised growth,
 /// no libzmq, no file I/O, and in a steady stream of records no system call either. The sender
 /// comes back on its own every `batchInterval` while records keep coming (`Sleep.ticking`), so an
-/// append signals the `eventfd` only when the sender sleeps without such a timer (`Sleep.idle`,
-/// the first record after `Sender.tickingLinger` without any), or when a whole batch is waiting. Signalling on every
-/// append made the recording thread wake the sender and, on a busy machine, be preempted by it
-/// for the sender's whole turn: that was most of record()'s p99.
+/// append signals the `eventfd` only when the sender sleeps without such a timer (`Sleep.idle`: the
+/// first record after `Sender.tickingLinger` without any), or when a whole batch is waiting.
+/// Signalling on every append made the recording thread wake the sender and, on a busy machine, be
+/// preempted by it for the sender's whole turn: that was most of record()'s p99.
 ///
 /// With a spool (`spooling`), an execution that does not fit in `maxBytes` goes to a second list,
 /// `overflow`, bounded by `maxOverflowBytes`; the sender moves it to the disk spool on its next turn.
