@@ -55,7 +55,8 @@ public final class ExecutionLogger: Sendable {
         }
         queue = SendQueue(
             maxBytes: configuration.maxQueueBytes, wakeup: wakeup, spooling: spool != nil && wakeup != nil,
-            spoolBytes: spool?.totalBytes ?? 0)
+            spoolBytes: spool?.totalBytes ?? 0, batchEvents: configuration.maxBatchEvents,
+            batchBytes: configuration.maxBatchBytes)
         if let wakeup {
             Sender.start(
                 configuration: configuration, queue: queue, wakeup: wakeup, idPrefix: Self.makeIDPrefix(),

@@ -6,8 +6,13 @@ import ZeroMQ
 /// What the recording threads and the sender thread share, behind one `Mutex`: the bounded queue
 /// of executions not yet taken by the sender, the counters, and the requests (flush, stop).
 ///
-/// Recording is a lock, an append and, only when the sender sleeps, one `eventfd` write: no JSON,
-/// no allocation beyond the array's amortised growth, no libzmq, no file I/O.
+/// Recording is a lock and an append: no JSON, no allocation beyond the array's amortised growth,
+/// no libzmq, no file I/O, and in a steady stream of records no system call either. The sender
+/// comes back on its own every `batchInterval` while records keep coming (`Sleep.ticking`), so an
+/// append signals the `eventfd` only when the sender sleeps without such a timer (`Sleep.idle`: the
+/// first record after `Sender.tickingLinger` without any), or when a whole batch is waiting.
+/// Signalling on every append made the recording thread wake the sender and, on a busy machine, be
+/// preempted by it for the sender's whole turn: that was most of record()'s p99.
 ///
 /// With a spool (`spooling`), an execution that does not fit in `maxBytes` goes to a second list,
 /// `overflow`, bounded by `maxOverflowBytes`; the sender moves it to the disk spool on its next turn.
@@ -58,6 +63,19 @@ final class SendQueue: Sendable {
         var droppedFull: Int
         /// Calls dropped because they came after shutdown, since the start.
         var droppedClosed: Int = 0
+        /// When the first of the executions taken was appended: their batch's wait starts then,
+        /// not when a ticking sender came around to take them.
+        var queuedSince: ContinuousClock.Instant? = nil
+    }
+
+    /// How the sender sleeps, which tells `append` whether it must be woken.
+    enum Sleep {
+        /// Running its loop: it takes what is queued before it sleeps again.
+        case awake
+        /// Back on its own within `batchInterval`: wake it only for a full batch.
+        case ticking
+        /// No timer bounds its wait for new records: the first append wakes it.
+        case idle
     }
 
     enum FlushState {
@@ -80,8 +98,12 @@ final class SendQueue: Sendable {
         var recorded = 0
         var droppedFull = 0
         var droppedClosed = 0
+        /// Estimated bytes in `entries` and `overflow` (taken together by the sender).
+        var queuedBytes = 0
+        /// When `entries` and `overflow` were last empty and got an execution.
+        var queuedSince: ContinuousClock.Instant?
         var closed = false
-        var senderWaiting = false
+        var sleep = Sleep.awake
         var stopDeadline: ContinuousClock.Instant?
         var flushThrough: UInt64?
         /// Lowest sequence dropped at shutdown: flushes that covered it can no longer succeed.
@@ -96,17 +118,26 @@ final class SendQueue: Sendable {
     let spooling: Bool
     /// Bound of `overflow`: what may wait in memory, past `maxBytes`, for the sender to spool it.
     let maxOverflowBytes: Int
+    /// A ticking sender is woken once this many executions, or `batchBytes` estimated bytes, wait:
+    /// a full batch is due at once.
+    let batchEvents: Int
+    let batchBytes: Int
     private let state: Mutex<State>
     /// Nil only if the eventfd could not be created; then the logger never starts.
     private let wakeup: WakeupSignal?
 
     /// `spoolBytes`: what the spool holds at start, so that counters tell it before the sender's
     /// first turn.
-    init(maxBytes: Int, wakeup: WakeupSignal?, spooling: Bool = false, spoolBytes: Int = 0) {
+    init(
+        maxBytes: Int, wakeup: WakeupSignal?, spooling: Bool = false, spoolBytes: Int = 0, batchEvents: Int = 500,
+        batchBytes: Int = 1 << 20
+    ) {
         var initial = State()
         initial.sender.spoolBytes = spoolBytes
         state = Mutex(initial)
         self.maxBytes = maxBytes
+        self.batchEvents = max(1, batchEvents)
+        self.batchBytes = max(1, batchBytes)
         self.wakeup = wakeup
         self.spooling = spooling
         self.maxOverflowBytes = max(maxBytes, 8 << 20)
@@ -133,6 +164,7 @@ final class SendQueue: Sendable {
                 state.droppedClosed += 1
                 return (.closed, false)
             }
+            let wasEmpty = state.entries.isEmpty && state.overflow.isEmpty
             let result: AppendResult
             if state.bytes + bytes <= maxBytes {
                 state.bytes += bytes
@@ -147,8 +179,17 @@ final class SendQueue: Sendable {
                 return (.full, false)
             }
             state.nextSequence += 1
-            let wake = state.senderWaiting
-            state.senderWaiting = false
+            state.queuedBytes += bytes
+            // One clock read per burst, not per call.
+            if wasEmpty { state.queuedSince = .now }
+            let wake: Bool
+            switch state.sleep {
+            case .awake: wake = false
+            case .idle: wake = true
+            case .ticking:
+                wake = state.entries.count + state.overflow.count >= batchEvents || state.queuedBytes >= batchBytes
+            }
+            if wake { state.sleep = .awake }
             return (result, wake)
         }
         // Outside the lock: a write(2) the sender may be waiting on.
@@ -163,8 +204,8 @@ final class SendQueue: Sendable {
             guard state.nextSequence > 0 else { return (nil, false) }
             let target = state.nextSequence - 1
             state.flushThrough = max(state.flushThrough ?? 0, target)
-            let wake = state.senderWaiting
-            state.senderWaiting = false
+            let wake = state.sleep != .awake
+            state.sleep = .awake
             return (target, wake)
         }
         if wake { wakeup?.signal() }
@@ -187,7 +228,7 @@ final class SendQueue: Sendable {
         let wake = state.withLock { state -> Bool in
             state.closed = true
             state.stopDeadline = min(state.stopDeadline ?? deadline, deadline)
-            state.senderWaiting = false
+            state.sleep = .awake
             return !state.finished
         }
         if wake { wakeup?.signal() }
@@ -268,7 +309,10 @@ final class SendQueue: Sendable {
             swap(&state.entries, &buffer)
             swap(&state.overflow, &overflow)
             state.overflowBytes = 0
-            state.senderWaiting = false
+            state.queuedBytes = 0
+            let queuedSince = state.queuedSince
+            state.queuedSince = nil
+            state.sleep = .awake
             // Keep the counters exact until the sender publishes: these are its events now.
             state.sender.queued += buffer.count + overflow.count
             if let first = [buffer.first?.sequence, overflow.first?.sequence].compactMap({ $0 }).min() {
@@ -276,18 +320,22 @@ final class SendQueue: Sendable {
             }
             return Intake(
                 stopDeadline: state.stopDeadline, flushThrough: state.flushThrough, droppedFull: state.droppedFull,
-                droppedClosed: state.droppedClosed)
+                droppedClosed: state.droppedClosed, queuedSince: queuedSince)
         }
     }
 
     /// Called by the sender just before it sleeps: false (do not sleep) when work arrived meanwhile.
-    /// Otherwise the next `append`, flush or stop will signal the wakeup.
-    func prepareToWait(knownFlushThrough: UInt64?, knownStop: ContinuousClock.Instant?) -> Bool {
+    /// Otherwise a flush or stop will signal the wakeup, and so will an append: the first one when
+    /// `ticking` is false, else the one that completes a batch (the sender promises to be back
+    /// within `batchInterval`).
+    func prepareToWait(knownFlushThrough: UInt64?, knownStop: ContinuousClock.Instant?, ticking: Bool = false)
+        -> Bool
+    {
         state.withLock { state in
             guard state.entries.isEmpty, state.overflow.isEmpty, state.flushThrough == knownFlushThrough,
                 state.stopDeadline == knownStop
             else { return false }
-            state.senderWaiting = true
+            state.sleep = ticking ? .ticking : .idle
             return true
         }
     }
@@ -323,6 +371,8 @@ final class SendQueue: Sendable {
             state.entries = []
             state.overflow = []
             state.overflowBytes = 0
+            state.queuedBytes = 0
+            state.queuedSince = nil
             state.sender.droppedAtStop += lost.events + leftover.count
             state.sender.queued = 0
             state.sender.inFlight = 0

@@ -30,6 +30,8 @@ final class Sender {
     private var settledBytes = 0
     private var intake: [SendQueue.Entry] = []
     private var overflowIntake: [SendQueue.Entry] = []
+    /// Last time a take found records: for `tickingLinger` after it the sender ticks (see `sleep`).
+    private var lastRecordsAt: Instant?
     /// Nil without a spool (none configured, or its folder could not be used).
     private let spool: Spool?
     /// Highest record sequence taken so far: events taken from the spool get it, which keeps
@@ -123,7 +125,8 @@ final class Sender {
         if let connection { items.append(connection.pollItem) }
         while true {
             let request = queue.take(into: &intake, overflow: &overflowIntake)
-            if !intake.isEmpty { encodeIntake() }
+            if !intake.isEmpty || !overflowIntake.isEmpty { lastRecordsAt = .now }
+            if !intake.isEmpty { encodeIntake(queuedSince: request.queuedSince) }
             if !overflowIntake.isEmpty { spoolOverflow() }
             warnAboutDrops(request.droppedFull)
             dropReporter.observe(dropTotals(request))
@@ -196,8 +199,11 @@ final class Sender {
 
     // MARK: - The loop's steps
 
-    private func encodeIntake() {
+    /// `queuedSince`: when the first of them was recorded, so that a batch waits `batchInterval`
+    /// from its first record, as if the sender had taken it at once.
+    private func encodeIntake(queuedSince: Instant?) {
         let now = ContinuousClock.now
+        let enqueuedAt = min(queuedSince ?? now, now)
         lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
         for entry in intake {
             let json = outgoing(entry.execution).wireJSON()
@@ -205,7 +211,8 @@ final class Sender {
                 rejectOversized(entry, jsonBytes: json.count)
                 continue
             }
-            batches.enqueue(.init(sequence: entry.sequence, json: json, accountedBytes: entry.bytes, enqueuedAt: now))
+            batches.enqueue(
+                .init(sequence: entry.sequence, json: json, accountedBytes: entry.bytes, enqueuedAt: enqueuedAt))
         }
         intake.removeAll(keepingCapacity: true)
     }
@@ -397,9 +404,18 @@ final class Sender {
         if let reportDue = dropReporter.nextDeadline(now: now) { deadline = min(deadline ?? reportDue, reportDue) }
         if let stop = request.stopDeadline.map({ $0 - spoolMargin }) { deadline = min(deadline ?? stop, stop) }
         // Wake at least once a second to report drops even when there is nothing else to do.
-        let timeout = min(deadline.map { Self.millisecondsRoundedUp(now.duration(to: $0)) } ?? 1000, 1000)
+        var timeout = min(deadline.map { Self.millisecondsRoundedUp(now.duration(to: $0)) } ?? 1000, 1000)
+        // While records keep coming, come back every batchInterval to take them rather than be
+        // signalled by each: a signal costs the recording thread a system call and, on a busy
+        // machine, being preempted by this thread. After `tickingLinger` without records, sleep
+        // until signalled.
+        // (A batchInterval under a millisecond, which poll cannot time, means: signal every time.)
+        let tick = Int(configuration.batchInterval / .milliseconds(1))
+        let ticking = tick >= 1 && lastRecordsAt.map { now < $0 + Self.tickingLinger } ?? false
+        if ticking { timeout = min(timeout, tick) }
         guard timeout > 0,
-            queue.prepareToWait(knownFlushThrough: request.flushThrough, knownStop: request.stopDeadline)
+            queue.prepareToWait(
+                knownFlushThrough: request.flushThrough, knownStop: request.stopDeadline, ticking: ticking)
         else { return }
         items[0].events = blockedOnSend ? [.readable, .writable] : .readable
         _ = try Poller.poll(&items, timeoutMilliseconds: timeout)
@@ -448,6 +464,11 @@ final class Sender {
 
     /// With a spool, the loop stops trying to deliver this long before the stop deadline, to
     /// write what is unacked to the spool by the deadline: 100 ms, plus 1 ms per 1 000 events.
+    /// How long the sender keeps ticking after the last record. A worker records once per model
+    /// call, seconds apart: with 10 s, one recording at least that often never signals the sender,
+    /// for 1 / batchInterval short idle turns a second (50 by default) while it is in use.
+    static let tickingLinger = Duration.seconds(10)
+
     private var spoolMargin: Duration {
         guard spool != nil else { return .zero }
         return .milliseconds(100 + (batches.queuedEvents + batches.inFlightEvents) / 1_000)
@@ -540,8 +561,8 @@ final class Sender {
     /// that came from the spool are still in their segment, and stay there.
     private func finish(spoolingTo spool: Spool) {
         // Normally nothing: the queue closed before the loop's last take.
-        _ = queue.take(into: &intake, overflow: &overflowIntake)
-        if !intake.isEmpty { encodeIntake() }
+        let request = queue.take(into: &intake, overflow: &overflowIntake)
+        if !intake.isEmpty { encodeIntake(queuedSince: request.queuedSince) }
         if !overflowIntake.isEmpty { spoolOverflow() }
         var spooledNow = 0
         var lowestLost: UInt64?

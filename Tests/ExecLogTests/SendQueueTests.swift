@@ -46,6 +46,57 @@ import ZeroMQ
         #expect(!queue.prepareToWait(knownFlushThrough: nil, knownStop: nil))
     }
 
+    @Test func aTickingSenderIsWokenOnlyForAFullBatch() throws {
+        let wakeup = try WakeupSignal()
+        let queue = SendQueue(maxBytes: 1 << 20, wakeup: wakeup, batchEvents: 3, batchBytes: 100)
+        var buffer: [SendQueue.Entry] = []
+        _ = queue.take(into: &buffer)
+        #expect(queue.prepareToWait(knownFlushThrough: nil, knownStop: nil, ticking: true))
+        _ = queue.append(sampleExecution(0), bytes: 10)
+        _ = queue.append(sampleExecution(1), bytes: 10)
+        #expect(!wakeup.drain())  // it comes back on its own within batchInterval
+        _ = queue.append(sampleExecution(2), bytes: 10)
+        #expect(wakeup.drain())  // a full batch (count) is due now
+        _ = queue.append(sampleExecution(3), bytes: 10)
+        #expect(!wakeup.drain())  // already woken: once
+
+        // By bytes, counted from the sender's last take.
+        buffer.removeAll(keepingCapacity: true)  // as the sender does once it has encoded them
+        _ = queue.take(into: &buffer)
+        #expect(queue.prepareToWait(knownFlushThrough: nil, knownStop: nil, ticking: true))
+        _ = queue.append(sampleExecution(4), bytes: 60)
+        #expect(!wakeup.drain())
+        _ = queue.append(sampleExecution(5), bytes: 40)
+        #expect(wakeup.drain())
+
+        // Flush and stop wake a ticking sender at once.
+        buffer.removeAll(keepingCapacity: true)
+        _ = queue.take(into: &buffer)
+        #expect(queue.prepareToWait(knownFlushThrough: nil, knownStop: nil, ticking: true))
+        #expect(queue.requestFlush() == 5)
+        #expect(wakeup.drain())
+        buffer.removeAll(keepingCapacity: true)
+        _ = queue.take(into: &buffer)
+        #expect(queue.prepareToWait(knownFlushThrough: 5, knownStop: nil, ticking: true))
+        queue.requestStop(deadline: .now)
+        #expect(wakeup.drain())
+    }
+
+    @Test func takeTellsWhenTheBurstStarted() throws {
+        let queue = SendQueue(maxBytes: 1 << 20, wakeup: try WakeupSignal())
+        var buffer: [SendQueue.Entry] = []
+        #expect(queue.take(into: &buffer).queuedSince == nil)
+        let before = ContinuousClock.now
+        _ = queue.append(sampleExecution(0), bytes: 10)
+        let afterFirst = ContinuousClock.now
+        Thread.sleep(forTimeInterval: 0.005)
+        _ = queue.append(sampleExecution(1), bytes: 10)
+        let since = try #require(queue.take(into: &buffer).queuedSince)
+        #expect(since >= before && since <= afterFirst)  // the first append's time, not the last's
+        buffer.removeAll(keepingCapacity: true)
+        #expect(queue.take(into: &buffer).queuedSince == nil)
+    }
+
     @Test func flushStateFollowsTheSender() throws {
         let queue = SendQueue(maxBytes: 1 << 20, wakeup: try WakeupSignal())
         #expect(queue.requestFlush() == nil)
