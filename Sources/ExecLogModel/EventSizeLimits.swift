@@ -29,12 +29,10 @@ public struct EventSizeLimits: Sendable, Hashable {
     /// `jsonGrowth` times longer (a number written `9e18`, 4 bytes, is stored with 19 digits), so
     /// small events, nearly all of them, cost no measuring.
     public func checkFields(of execution: Execution, eventBytes: Int) throws(ExecutionError) {
-        for (text, field) in [
-            (execution.systemPrompt, "system_prompt"), (execution.responseContent, "response_content"),
-            (execution.errorMessage, "error_message"),
-        ] {
-            if let bytes = text?.utf8.count { try check(bytes, field) }
-        }
+        // One by one: an array of the three would allocate for every event the writer decodes.
+        if let bytes = execution.systemPrompt?.utf8.count { try check(bytes, "system_prompt") }
+        if let bytes = execution.responseContent?.utf8.count { try check(bytes, "response_content") }
+        if let bytes = execution.errorMessage?.utf8.count { try check(bytes, "error_message") }
         guard eventBytes.multipliedReportingOverflow(by: Self.jsonGrowth).partialValue > maxFieldBytes else { return }
         try check(execution.inputMessages.serialized().utf8.count, "input_messages")
         if let metadata = execution.executionMetadata {
