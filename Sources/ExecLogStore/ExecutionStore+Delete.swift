@@ -9,18 +9,14 @@ extension ExecutionStore {
     public func delete(_ idOrPrefix: String) throws(StoreError) -> String {
         let id = try execution(idOrPrefix).idString
         try write { db in
-            var rollups = ExecutionRollups()
-            var prompts: Set<Int64> = []
+            var removal = Removal()
             if let row = try Row.fetchOne(
-                db, sql: "SELECT system_prompt_id, \(ExecutionRollups.countedColumns) FROM ai_executions WHERE id = ?",
-                arguments: [id])
+                db, sql: "SELECT \(Removal.columns) FROM ai_executions WHERE id = ?", arguments: [id])
             {
-                rollups.count(row: row, sign: -1)
-                if let prompt = row["system_prompt_id"] as Int64? { prompts.insert(prompt) }
+                removal.count(row)
             }
             try db.execute(sql: "DELETE FROM ai_executions WHERE id = ?", arguments: [id])
-            try rollups.apply(in: db)
-            try SystemPrompts.deleteUnused(prompts, in: db)
+            try removal.apply(in: db)
         }
         return id
     }
@@ -70,11 +66,10 @@ extension ExecutionStore {
             let transactionStart = ContinuousClock.now
             let (executions, reports, exhausted) = try write { db in
                 let started = ContinuousClock.now
-                var rollups = ExecutionRollups()
-                var prompts: Set<Int64> = []
+                var removal = Removal()
                 let select = try db.cachedStatement(
                     sql: """
-                        SELECT rowid, system_prompt_id, \(ExecutionRollups.countedColumns) FROM ai_executions
+                        SELECT rowid, \(Removal.columns) FROM ai_executions
                         WHERE created_at < ? ORDER BY created_at LIMIT ?
                         """)
                 let delete = try db.cachedStatement(sql: "DELETE FROM ai_executions WHERE rowid = ?")
@@ -88,8 +83,7 @@ extension ExecutionStore {
                     let rows = try Row.fetchCursor(select, arguments: [cutoffText, wanted])
                     while let row = try rows.next() {
                         rowids.append(row["rowid"])
-                        rollups.count(row: row, sign: -1)
-                        if let prompt = row["system_prompt_id"] as Int64? { prompts.insert(prompt) }
+                        removal.count(row)
                     }
                     for rowid in rowids { try delete.execute(arguments: [rowid]) }
                     executions += rowids.count
@@ -98,8 +92,7 @@ extension ExecutionStore {
                         break
                     }
                 } while executions < chunkSize && ContinuousClock.now - started < chunkBudget
-                try rollups.apply(in: db)
-                try SystemPrompts.deleteUnused(prompts, in: db)
+                try removal.apply(in: db)
                 try db.execute(
                     sql: """
                         DELETE FROM emitter_drops WHERE rowid IN (
@@ -126,5 +119,26 @@ extension ExecutionStore {
         } catch {
             throw Self.storeError(error, path: path)
         }
+    }
+}
+
+/// What deleting executions takes off, collected from their rows before they go: their rollup
+/// counts, and the stored system prompts they used (deleted if no other execution uses them).
+private struct Removal {
+    /// The columns `count` reads.
+    static let columns = "system_prompt_id, \(ExecutionRollups.countedColumns)"
+
+    private var rollups = ExecutionRollups()
+    private var prompts: Set<Int64> = []
+
+    mutating func count(_ row: Row) {
+        rollups.count(row: row, sign: -1)
+        if let prompt = row["system_prompt_id"] as Int64? { prompts.insert(prompt) }
+    }
+
+    /// In the transaction that deleted the rows.
+    func apply(in db: Database) throws {
+        try rollups.apply(in: db)
+        try SystemPrompts.deleteUnused(prompts, in: db)
     }
 }
