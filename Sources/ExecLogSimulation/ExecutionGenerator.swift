@@ -115,13 +115,19 @@ public struct ExecutionGenerator: Sendable {
             errorMessage: failed ? Self.errors[Int.random(in: 0..<Self.errors.count, using: &random)] : nil,
             executionTimeMs: executionTime,
             createdAt: createdAt,
-            traceID: String(format: "%016llx%016llx", random.next(), random.next()),
+            traceID: Self.hex16(random.next()) + Self.hex16(random.next()),
             sessionID: "session-\(Int.random(in: 1...5_000, using: &random))",
             userID: "user-\(Int.random(in: 1...500, using: &random))",
             tags: failed ? ["retry"] : [],
             cachedInputTokens: Bool.random(using: &random) ? inputTokens / 2 : 0,
             finishReason: failed ? nil : (outputTokens > 1_400 ? "length" : "stop"),
             timeToFirstTokenMs: failed ? nil : min(executionTime, Int.random(in: 150...800, using: &random)))
+    }
+
+    /// 16 lowercase hex digits (what `%016llx` writes, without Foundation's formatter, the generator's slowest step).
+    static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     private mutating func phrase() -> String {

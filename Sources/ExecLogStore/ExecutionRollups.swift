@@ -10,7 +10,7 @@ import GRDB
 ///
 /// A value collects the changes of one transaction, by hour, then `apply(in:)` adds them to both
 /// tables (the daily one folds the hours of a day together).
-struct ExecutionRollups {
+struct ExecutionRollups: Sendable {
     /// One rollup table: its name, its period column, and the `created_at` prefix that names a period.
     enum Level: CaseIterable {
         case hourly, daily
@@ -43,7 +43,7 @@ struct ExecutionRollups {
         }
     }
 
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         /// `created_at`'s first 13 characters: `2026-11-27T14` (10, `2026-11-27`, once folded to days).
         var hour: String
         var provider: String
@@ -52,7 +52,7 @@ struct ExecutionRollups {
         var failed: Bool
     }
 
-    struct Totals {
+    struct Totals: Sendable {
         var executions = 0
         var inputTokens = 0
         var outputTokens = 0
@@ -93,25 +93,50 @@ struct ExecutionRollups {
 
     var isEmpty: Bool { changes.isEmpty }
 
-    /// Counts one execution stored (`sign` 1) or deleted (-1), from its column values.
-    mutating func count(
-        createdAt: String, provider: String, usageType: String, modelName: String, failed: Bool,
-        inputTokens: Int?, outputTokens: Int?, totalTokens: Int?, executionTimeMs: Int?, sign: Int
-    ) {
-        let key = Key(
-            hour: Level.hourly.period(of: createdAt), provider: provider, usageType: usageType, modelName: modelName,
-            failed: failed)
-        changes[key, default: Totals()].add(
-            count: sign, inputTokens: inputTokens, outputTokens: outputTokens, totalTokens: totalTokens,
-            executionTimeMs: executionTimeMs)
+    /// One execution as the rollups count it: its group (at its hour) and the values summed.
+    struct Entry: Sendable {
+        var key: Key
+        var inputTokens: Int?
+        var outputTokens: Int?
+        var totalTokens: Int?
+        var executionTimeMs: Int?
+
+        init(
+            createdAt: String, provider: String, usageType: String, modelName: String, failed: Bool,
+            inputTokens: Int?, outputTokens: Int?, totalTokens: Int?, executionTimeMs: Int?
+        ) {
+            key = Key(
+                hour: Level.hourly.period(of: createdAt), provider: provider, usageType: usageType,
+                modelName: modelName, failed: failed)
+            self.inputTokens = inputTokens
+            self.outputTokens = outputTokens
+            self.totalTokens = totalTokens
+            self.executionTimeMs = executionTimeMs
+        }
+
+        init(_ execution: Execution, createdAt: String) {
+            self.init(
+                createdAt: createdAt, provider: execution.provider, usageType: execution.usageType,
+                modelName: execution.modelName, failed: execution.errorMessage != nil,
+                inputTokens: execution.inputTokens, outputTokens: execution.outputTokens,
+                totalTokens: execution.totalTokens, executionTimeMs: execution.executionTimeMs)
+        }
     }
 
-    mutating func count(_ execution: Execution, createdAt: String) {
-        count(
-            createdAt: createdAt, provider: execution.provider, usageType: execution.usageType,
-            modelName: execution.modelName, failed: execution.errorMessage != nil,
-            inputTokens: execution.inputTokens, outputTokens: execution.outputTokens,
-            totalTokens: execution.totalTokens, executionTimeMs: execution.executionTimeMs, sign: 1)
+    /// Counts one execution stored (`sign` 1) or deleted (-1).
+    mutating func count(_ entry: Entry, sign: Int) {
+        changes[entry.key, default: Totals()].add(
+            count: sign, inputTokens: entry.inputTokens, outputTokens: entry.outputTokens,
+            totalTokens: entry.totalTokens, executionTimeMs: entry.executionTimeMs)
+    }
+
+    /// Adds the changes collected in `other` (another batch of the same transaction).
+    mutating func merge(_ other: ExecutionRollups) {
+        if changes.isEmpty {
+            changes = other.changes
+            return
+        }
+        for (key, change) in other.changes { changes[key, default: Totals()].merge(change) }
     }
 
     /// The columns `count(row:sign:)` reads, for a SELECT over rows about to be deleted.
@@ -119,11 +144,12 @@ struct ExecutionRollups {
         "created_at, provider, usage_type, model_name, error_message IS NOT NULL AS failed, input_tokens, output_tokens, total_tokens, execution_time_ms"
 
     mutating func count(row: Row, sign: Int) {
-        count(
+        let entry = Entry(
             createdAt: row["created_at"], provider: row["provider"], usageType: row["usage_type"],
             modelName: row["model_name"], failed: row["failed"], inputTokens: row["input_tokens"],
             outputTokens: row["output_tokens"], totalTokens: row["total_tokens"],
-            executionTimeMs: row["execution_time_ms"], sign: sign)
+            executionTimeMs: row["execution_time_ms"])
+        count(entry, sign: sign)
     }
 
     /// Adds the collected changes to the rollup tables of `levels`: one read and one write per key

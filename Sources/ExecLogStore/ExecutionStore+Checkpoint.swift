@@ -39,6 +39,26 @@ extension ExecutionStore {
         }
     }
 
+    /// SQLite's automatic checkpoint on the writing connection: a PASSIVE checkpoint run by the COMMIT
+    /// that takes the WAL past this many pages (SQLite's default 1,000); 0 when it is off.
+    public func automaticCheckpointPages() throws(StoreError) -> Int {
+        do {
+            return try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } ?? 0
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Sets `automaticCheckpointPages`; 0 turns the automatic checkpoint off, for a caller that runs
+    /// its checkpoints itself (the writer, on a thread of its own).
+    public func setAutomaticCheckpointPages(_ pages: Int) throws(StoreError) {
+        do {
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(0, pages))") }
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
     /// The size of the `-wal` file in bytes; 0 when there is none.
     public var walFileBytes: Int {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")

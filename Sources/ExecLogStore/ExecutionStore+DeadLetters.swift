@@ -4,13 +4,22 @@ import GRDB
 
 /// What one received message asks the store to keep: a batch's valid executions and its rejected
 /// events, or an emitter's drop report.
+///
+/// Making one does all the work that needs no database (`ExecutionRow`, the rollup counts), so the
+/// writer makes it on the thread that decodes, and its commit thread only runs the statements.
 public struct StoreBatch: Sendable {
-    public var executions: [Execution]
-    public var deadLetters: [DeadLetter]
-    public var dropReports: [StoredDropReport]
+    public let rows: [ExecutionRow]
+    public let deadLetters: [DeadLetter]
+    public let dropReports: [StoredDropReport]
+    /// What `rows` add to the rollups, all of them counted as stored (the insert takes duplicates back out).
+    let rollups: ExecutionRollups
 
     public init(executions: [Execution], deadLetters: [DeadLetter] = [], dropReports: [StoredDropReport] = []) {
-        self.executions = executions
+        let rows = executions.map(ExecutionRow.init)
+        var rollups = ExecutionRollups()
+        for row in rows { rollups.count(row.rollup, sign: 1) }
+        self.rows = rows
+        self.rollups = rollups
         self.deadLetters = deadLetters
         self.dropReports = dropReports
     }
@@ -34,8 +43,11 @@ extension ExecutionStore {
             let deadLetterStatement = try db.cachedStatement(
                 sql: "INSERT INTO dead_letters (received_at, reason, event_id, payload_size, payload) VALUES (?, ?, ?, ?, ?)"
             )
-            return try batches.map { batch in
-                var result = try Self.insert(batch.executions, in: db)
+            // One pass over the rollup tables for the whole group, not one per batch.
+            var rollups = ExecutionRollups()
+            let results = try batches.map { batch in
+                rollups.merge(batch.rollups)
+                var result = try Self.insert(batch.rows, rollups: &rollups, in: db)
                 result.dropReportsStored = try Self.insert(batch.dropReports, in: db)
                 result.dropReportDuplicates = batch.dropReports.count - result.dropReportsStored
                 for letter in batch.deadLetters {
@@ -46,6 +58,8 @@ extension ExecutionStore {
                 }
                 return result
             }
+            try rollups.apply(in: db)
+            return results
         }
     }
 

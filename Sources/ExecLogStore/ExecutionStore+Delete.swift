@@ -55,8 +55,9 @@ extension ExecutionStore {
         olderThan cutoff: Date, chunkSize: Int = pruneChunkSize, chunkBudget: Duration = pruneChunkBudget,
         maxChunks: Int = .max, progress: (PruneProgress) -> Void = { _ in }
     ) throws(StoreError) -> Int {
-        try setAutomaticCheckpoints(false)
-        defer { try? setAutomaticCheckpoints(true) }
+        let automaticCheckpoints = try automaticCheckpointPages()
+        try setAutomaticCheckpointPages(0)
+        defer { try? setAutomaticCheckpointPages(automaticCheckpoints) }
         var deleted = 0
         let cutoffText = Timestamp.format(cutoff)
         let chunkSize = max(1, chunkSize)
@@ -111,14 +112,6 @@ extension ExecutionStore {
             usleep(2_000)
         }
         return deleted
-    }
-
-    private func setAutomaticCheckpoints(_ on: Bool) throws(StoreError) {
-        do {
-            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(on ? 1_000 : 0)") }
-        } catch {
-            throw Self.storeError(error, path: path)
-        }
     }
 }
 

@@ -26,37 +26,37 @@ extension ExecutionStore {
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func insert(_ executions: [Execution]) throws(StoreError) -> InsertResult {
-        try write { db in try Self.insert(executions, in: db) }
+        try insert([StoreBatch(executions: executions)])[0]
     }
 
-    /// The insert itself, for callers that already hold a transaction (the writer adds dead letters to it).
-    /// The rollups (`execution_rollups`, `execution_rollups_daily`) are updated in the same transaction,
-    /// and a long system prompt is stored once in `system_prompts`.
-    static func insert(_ executions: [Execution], in db: Database) throws -> InsertResult {
+    /// The insert itself, inside the caller's transaction. `rollups` holds every row's part already
+    /// (counted when the batch was made, off this thread); a duplicate's part is taken back out. A long
+    /// system prompt is stored once in `system_prompts`.
+    static func insert(_ rows: [ExecutionRow], rollups: inout ExecutionRollups, in db: Database) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: Self.insertSQL)
         var result = InsertResult()
-        var rollups = ExecutionRollups()
-        for execution in executions {
-            let createdAt = Timestamp.format(execution.createdAt)
-            var values = Self.columnValues(execution, createdAt: createdAt)
+        for row in rows {
             var promptID: Int64?
-            if let prompt = values[Self.systemPromptColumn] as? String, prompt.utf8.count >= SystemPrompts.minimumBytes {
-                promptID = try SystemPrompts.id(of: prompt, in: db)
-                values[Self.systemPromptColumn] = nil
-                values[Self.systemPromptIDColumn] = promptID
+            if let prompt = row.storedPrompt {
+                let id = try SystemPrompts.id(of: prompt.text, hash: prompt.hash, in: db)
+                var values = row.values
+                values[Self.systemPromptIDColumn] = id.databaseValue
+                statement.setUncheckedArguments(StatementArguments(values))
+                promptID = id
+            } else {
+                statement.setUncheckedArguments(StatementArguments(row.values))
             }
-            try statement.execute(arguments: StatementArguments(values))
+            try statement.execute()
             if db.changesCount == 1 {
                 result.stored += 1
-                rollups.count(execution, createdAt: createdAt)
             } else {
                 result.duplicates += 1
+                rollups.count(row.rollup, sign: -1)
                 // The stored original may hold its prompt inline (stored before v6): a prompt row
                 // just made for the duplicate would point nowhere.
                 if let promptID { try SystemPrompts.deleteUnused([promptID], in: db) }
             }
         }
-        try rollups.apply(in: db)
         return result
     }
 

@@ -11,9 +11,8 @@ enum SystemPrompts {
     /// Prompts of at least this many UTF-8 bytes go to `system_prompts`.
     static let minimumBytes = 256
 
-    /// The id of `text` in `system_prompts`, inserted if it is not there yet.
-    static func id(of text: String, in db: Database) throws -> Int64 {
-        let hash = Int64(bitPattern: fingerprint(text))
+    /// The id of `text` in `system_prompts`, inserted if it is not there yet. `hash` is its `fingerprint`.
+    static func id(of text: String, hash: Int64, in db: Database) throws -> Int64 {
         // The hash finds the candidates; SQLite compares the texts, so a collision never mixes two prompts.
         let find = try db.cachedStatement(sql: "SELECT id FROM system_prompts WHERE hash = ? AND text = ?")
         if let id = try Int64.fetchOne(find, arguments: [hash, text]) { return id }

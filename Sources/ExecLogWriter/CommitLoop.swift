@@ -11,6 +11,7 @@ import ZeroMQ
 final class CommitLoop: Sendable {
     private let store: ExecutionStore
     private let queue: CommitQueue
+    private let checkpointer: Checkpointer
     private let counters: WriterCounters
     private let configuration: WriterConfiguration
     private let logger: Logger
@@ -21,11 +22,12 @@ final class CommitLoop: Sendable {
     let abandonedEvents = Atomic<Int>(0)
 
     init(
-        store: ExecutionStore, queue: CommitQueue, counters: WriterCounters, configuration: WriterConfiguration,
-        acksReady: WakeupSignal, logger: Logger
+        store: ExecutionStore, queue: CommitQueue, checkpointer: Checkpointer, counters: WriterCounters,
+        configuration: WriterConfiguration, acksReady: WakeupSignal, logger: Logger
     ) {
         self.store = store
         self.queue = queue
+        self.checkpointer = checkpointer
         self.counters = counters
         self.configuration = configuration
         self.acksReady = acksReady
@@ -41,6 +43,7 @@ final class CommitLoop: Sendable {
         while let group = queue.nextGroup(idle: Date() >= nextRetention && configuration.retention != nil ? 0.01 : 1) {
             if !group.isEmpty {
                 commit(group)
+                checkpointer.committed()
                 checkpoints.committed()
                 checkpointIfDue(&checkpoints, idle: false)
             } else {
@@ -133,54 +136,49 @@ final class CommitLoop: Sendable {
         }
     }
 
-    /// When the WAL's checkpoints are due. SQLite's automatic checkpoint (PASSIVE, at commit) cannot reset
-    /// the WAL while a reader (a long `execlog` query) still uses it, so the file could grow without bound;
-    /// a TRUNCATE checkpoint, tried again until no reader is in the way, brings it back to zero.
+    /// When the TRUNCATE checkpoints are due. The checkpointer's PASSIVE ones cannot start the WAL over
+    /// while a reader (a long `execlog` query) still uses it, nor under a load that never leaves it all
+    /// copied, so the file could grow without bound; a TRUNCATE, tried again until no reader is in the
+    /// way, brings it back to zero. It takes the write lock, so it runs here, between commits.
     struct CheckpointSchedule {
         /// Commits since the last TRUNCATE checkpoint that completed.
         var commitsSinceTruncate = 0
-        /// A commit happened since the last checkpoint of any kind.
-        var dirty = false
         /// A busy TRUNCATE is not tried again before this.
         var nextTruncateAttempt = ContinuousClock.now
 
         mutating func committed() {
             commitsSinceTruncate += 1
-            dirty = true
         }
     }
 
-    /// Idle with commits behind it: a PASSIVE checkpoint (never waits). After `checkpointCommits` commits,
-    /// once the WAL is over `checkpointWALBytes`, or when idle with the WAL over `idleCheckpointWALBytes`
-    /// (left grown by a long reader): a TRUNCATE, retried at most once a second while busy.
+    /// After `checkpointCommits` commits, once the WAL is over `checkpointWALBytes`, or when idle with the
+    /// WAL over `idleCheckpointWALBytes` (left grown by a long reader): a TRUNCATE, retried at most once a
+    /// second while busy.
     private func checkpointIfDue(_ schedule: inout CheckpointSchedule, idle: Bool) {
         let walBytes = store.walFileBytes
         counters.update { $0.walBytes = walBytes }
         let truncateDue = schedule.commitsSinceTruncate >= configuration.checkpointCommits
             || (walBytes > configuration.checkpointWALBytes)
             || (idle && walBytes > configuration.idleCheckpointWALBytes)
-        let mode: ExecutionStore.CheckpointMode
-        if truncateDue, ContinuousClock.now >= schedule.nextTruncateAttempt {
-            mode = .truncate
-        } else if idle, schedule.dirty {
-            mode = .passive
-        } else {
-            return
-        }
+        guard truncateDue, ContinuousClock.now >= schedule.nextTruncateAttempt else { return }
         var completed = false
-        do {
-            let result = try store.checkpoint(mode)
-            schedule.dirty = false
-            if result.busy {
-                schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
-                logger.debug("checkpoint busy; will retry", metadata: ["mode": "\(mode)", "wal_bytes": "\(walBytes)"])
-            } else {
-                if mode == .truncate { schedule.commitsSinceTruncate = 0 }
-                completed = true
-            }
-        } catch {
+        // SQLite would refuse it as busy while the checkpointer runs one of its own; then it is tried
+        // again after the next commit, not a second later (that wait is for a reader in the way).
+        let attempt = checkpointer.unlessCheckpointing {
+            Result { () throws(StoreError) in try store.checkpoint(.truncate) }
+        }
+        switch attempt {
+        case nil:
+            break
+        case .success(let result)? where result.busy:
             schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
-            logger.warning("checkpoint failed; will retry", metadata: ["mode": "\(mode)", "error": "\(error)"])
+            logger.debug("checkpoint busy; will retry", metadata: ["mode": "truncate", "wal_bytes": "\(walBytes)"])
+        case .success?:
+            schedule.commitsSinceTruncate = 0
+            completed = true
+        case .failure(let error)?:
+            schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
+            logger.warning("checkpoint failed; will retry", metadata: ["mode": "truncate", "error": "\(error)"])
         }
         let after = store.walFileBytes
         counters.update { status in

@@ -94,8 +94,14 @@ public final class Writer: Sendable {
         let lock = try StoreLock(storePath: configuration.storePath)
         try Self.createStoreFile(configuration.storePath)
         let store: ExecutionStore
+        let checkpointer: Checkpointer
         do {
             store = try ExecutionStore(path: configuration.storePath, mode: .create, synchronous: configuration.synchronous)
+            // Checkpoints run on the checkpointer's thread, never in a COMMIT of the commit thread.
+            try store.setAutomaticCheckpointPages(0)
+            checkpointer = try Checkpointer(
+                storePath: configuration.storePath, synchronous: configuration.synchronous, counters: counters,
+                logger: logger)
             let synchronous = try store.synchronousInEffect()
             counters.update { status in
                 status.synchronous = synchronous?.rawValue ?? "unknown"
@@ -166,8 +172,8 @@ public final class Writer: Sendable {
         let acksReady: WakeupSignal
         do { acksReady = try WakeupSignal() } catch { throw WriterError("cannot create a wakeup signal: \(error)") }
         let commitLoop = CommitLoop(
-            store: store, queue: queue, counters: counters, configuration: configuration, acksReady: acksReady,
-            logger: logger)
+            store: store, queue: queue, checkpointer: checkpointer, counters: counters, configuration: configuration,
+            acksReady: acksReady, logger: logger)
         let commitThreadDone = DispatchSemaphore(value: 0)
         let commitThread = Thread {
             commitLoop.run()
@@ -175,6 +181,7 @@ public final class Writer: Sendable {
         }
         commitThread.name = "execlogd-commit"
         commitThread.start()
+        checkpointer.start()
         logger.info("execlogd listening", metadata: ["endpoints": "\(bound)", "store": "\(configuration.storePath)"])
         onReady(bound)
 
@@ -186,6 +193,7 @@ public final class Writer: Sendable {
             sendAcks(socket: socket, commitLoop: commitLoop)
         }
         sendAcks(socket: socket, commitLoop: commitLoop)
+        checkpointer.stop()
         handshakeMonitor?.stop()
         socket.close()
         zapHandler?.socket.close()

@@ -59,6 +59,11 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(help: "Print one JSON line of progress (counters, RSS, record() latency) this often, e.g. 1s. One process only.")
     var progressInterval: DurationArgument?
 
+    @Option(help: ArgumentHelp(
+        "Generate this many executions before starting, then record them in turn, each with a fresh id and time (0: generate each one as it is recorded).",
+        discussion: "For measuring the writer: the emitters then spend their CPU on what the ExecLog library does (record, redact, encode, send), not on making up executions."))
+    var pool: Int = 0
+
     @Flag(help: "Also print the summary as one JSON object.")
     var json = false
 
@@ -74,6 +79,7 @@ struct EmitCommand: AsyncParsableCommand {
             throw ValidationError("--rate must be 0 (as fast as possible) or at least 0.001")
         }
         guard processes >= 1 else { throw ValidationError("--processes must be ≥ 1") }
+        guard pool >= 0 else { throw ValidationError("--pool must be ≥ 0") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be ≥ 1") }
         guard latencyScale >= 0, latencyScale.isFinite else { throw ValidationError("--latency-scale must be ≥ 0") }
         guard (0...1).contains(trackRatio) else { throw ValidationError("--track-ratio must be between 0 and 1") }
@@ -105,6 +111,7 @@ struct EmitCommand: AsyncParsableCommand {
         }
         let log = ExecutionLogger(configuration: configuration, logger: Logger(label: "execlog-loadgen"))
         var generator = generatorOptions.generator(stream: stream)
+        let pooled = (0..<min(pool, count)).map { _ in generator.next() }
         var progress = progressInterval.map { ProgressReporter(interval: $0.duration) }
 
         let start = ContinuousClock.now
@@ -118,7 +125,9 @@ struct EmitCommand: AsyncParsableCommand {
             while index < count {
                 // Ids go to the file before their executions are recorded, so that a process killed
                 // at any moment has written every id it recorded (and at most a chunk more).
-                let chunk = (0..<min(Self.chunkSize, count - index)).map { _ in generator.next() }
+                let chunk = (0..<min(Self.chunkSize, count - index)).map { offset in
+                    pooled.isEmpty ? generator.next() : Self.fresh(pooled[(index + offset) % pooled.count])
+                }
                 if let idsOut { try Self.append(chunk.map(\.idString), to: idsOut) }
                 for execution in chunk {
                     if let spacing {
@@ -189,6 +198,14 @@ struct EmitCommand: AsyncParsableCommand {
         }
     }
 
+    /// A pooled execution made new: its own id, created now.
+    private static func fresh(_ execution: Execution) -> Execution {
+        var execution = execution
+        execution.createdAt = Date()
+        execution.id = UUID.v7(at: execution.createdAt)
+        return execution
+    }
+
     /// Executions generated (and their ids written) at a time.
     private static let chunkSize = 256
 
@@ -255,7 +272,7 @@ struct EmitCommand: AsyncParsableCommand {
             let share = count / processes + (index < count % processes ? 1 : 0)
             var arguments = [
                 "emit", "--count", "\(share)", "--rate", "\(rate / Double(processes))", "--processes", "1",
-                "--track-ratio", "\(trackRatio)", "--concurrency", "\(concurrency)", "--latency-scale", "\(latencyScale)", "--flush-timeout", flushTimeout.description, "--json",
+                "--track-ratio", "\(trackRatio)", "--pool", "\(pool)", "--concurrency", "\(concurrency)", "--latency-scale", "\(latencyScale)", "--flush-timeout", flushTimeout.description, "--json",
                 "--stream", "\(stream &* UInt64(processes) &+ UInt64(index))",
                 "--error-ratio", "\(generatorOptions.errorRatio)",
                 "--payload-bytes", "\(generatorOptions.payloadBytes)", "--seed", "\(generatorOptions.seed)",

@@ -44,7 +44,7 @@ import Testing
         let pending = PendingBatch(
             routingID: [1], batchID: "x",
             events: [Array(#"{"id":"0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f","usage_type":"a","provider":"b","model_name":"c","input_messages":[]}"#.utf8), Array("nope".utf8)])
-        #expect(pending.store.executions.count == 1)
+        #expect(pending.store.rows.count == 1)
         #expect(pending.rejections.map(\.index) == [1])
         #expect(pending.store.deadLetters.first?.payload == Array("nope".utf8))
     }

@@ -125,4 +125,35 @@ struct DurabilityTests {
         #expect(size == 0)
         #expect(status.synchronous == "normal")
     }
+
+    /// The checkpointer copies the WAL beside the commits, but under a steady load SQLite never gets to
+    /// start the WAL over (the next write begins before every frame is copied): the commit thread's
+    /// TRUNCATE past `checkpointWALBytes` (8 MiB) is what keeps the file small.
+    @Test func underASteadyLoadTheWALStaysNearItsBound() throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder)
+        try daemon.waitUntilReady()
+        // About 60 MB of events from 2 processes, as fast as the writer takes them.
+        let run = try LoadgenRun([
+            "emit", "--endpoint", daemon.ipcEndpoint, "--count", "20000", "--processes", "2", "--latency-scale", "0",
+            "--payload-bytes", "2500", "--json",
+        ])
+        let client = try RawClient(endpoint: daemon.ipcEndpoint)
+        var largestWAL = 0
+        var checkpointsDuringLoad = 0
+        while run.process.isRunning {
+            if let status = try client.status(timeout: 2) {
+                largestWAL = max(largestWAL, status.walBytes)
+                checkpointsDuringLoad = status.checkpoints
+            }
+            usleep(20_000)
+        }
+        let summary = try #require(run.summary, "no summary: \(run.lines.suffix(3))")
+        #expect(summary.stored == 20_000)
+        let file = (try? FileManager.default.attributesOfItem(atPath: daemon.storePath)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(file > 40 << 20, "the load wrote \(file >> 20) MiB only")
+        // The bound, plus what one group commit can add before the TRUNCATE that follows it.
+        #expect(largestWAL < 16 << 20, "the WAL reached \(largestWAL >> 20) MiB")
+        #expect(checkpointsDuringLoad >= 1)
+    }
 }

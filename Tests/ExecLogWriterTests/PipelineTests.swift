@@ -8,8 +8,12 @@ import Testing
 /// the real daemon, the real store.
 @Suite(.timeLimit(.minutes(5)))
 struct PipelineTests {
-    @Test(arguments: [(100_000, 4, "ipc"), (5_000, 2, "tcp")])
-    func everyExecutionFromSeveralWorkerProcessesIsStoredExactlyOnce(count: Int, processes: Int, transport: String) throws {
+    /// `pool`: the load generator's `--pool` (the benchmark's emitters), which records a few made-up
+    /// executions again and again, each with a fresh id.
+    @Test(arguments: [(100_000, 4, "ipc", 0), (5_000, 2, "tcp", 0), (20_000, 2, "ipc", 100)])
+    func everyExecutionFromSeveralWorkerProcessesIsStoredExactlyOnce(
+        count: Int, processes: Int, transport: String, pool: Int
+    ) throws {
         let folder = try TemporaryFolder()
         // tcp as it runs in production: under CURVE, the workers' keys in their environment.
         let keys = try CurveKeys(folder: folder)
@@ -22,7 +26,7 @@ struct PipelineTests {
         loadgen.executableURL = try Products.url("execlog-loadgen")
         loadgen.arguments = [
             "emit", "--endpoint", endpoint, "--count", String(count), "--processes", String(processes),
-            "--payload-bytes", "600", "--ids-out", idsFile, "--json", "--latency-scale", "0",
+            "--payload-bytes", "600", "--ids-out", idsFile, "--json", "--latency-scale", "0", "--pool", String(pool),
         ]
         if transport == "tcp" { loadgen.environment = ProcessInfo.processInfo.environment.merging(keys.allowedClientEnvironment) { $1 } }
         let output = Pipe()

@@ -1,0 +1,88 @@
+import ExecLogStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Copies the WAL into the database file from a thread and a connection of its own, so that the commit
+/// thread never waits for a checkpoint: its reads, its writes and its two fsyncs.
+///
+/// A PASSIVE checkpoint does not take the write lock: commits go on while it runs. The writing connection's
+/// automatic checkpoint is off; SQLite starts the WAL over at the first write after a checkpoint that
+/// copied everything. The commit thread keeps the TRUNCATE checkpoints that shrink a WAL grown large
+/// (`CommitLoop.checkpointIfDue`).
+final class Checkpointer: Sendable {
+    private let store: ExecutionStore
+    private let counters: WriterCounters
+    private let logger: Logger
+    /// How often it looks for new commits. Shorter keeps the WAL smaller; each turn costs two fsyncs.
+    static let interval: Duration = .milliseconds(100)
+    /// Commits since the start, and how many of them the last checkpoint covered.
+    private let commits = Atomic<Int>(0)
+    private let stopRequested = Atomic<Bool>(false)
+    /// Held during each of its checkpoints.
+    private let checkpointing = Mutex<Void>(())
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Opens its own connection to the store, which the writer has created and migrated.
+    @available(*, noasync, message: "blocks on SQLite")
+    init(
+        storePath: String, synchronous: ExecutionStore.Synchronous, counters: WriterCounters, logger: Logger
+    ) throws(StoreError) {
+        store = try ExecutionStore(path: storePath, mode: .readWrite, synchronous: synchronous)
+        self.counters = counters
+        self.logger = logger
+    }
+
+    /// The commit thread calls this after each COMMIT; it never blocks.
+    func committed() {
+        commits.add(1, ordering: .relaxed)
+    }
+
+    /// Runs `body` (the commit thread's TRUNCATE) unless a checkpoint of this thread is running; nil if
+    /// one is. It never waits.
+    func unlessCheckpointing<T>(_ body: () -> T) -> T? {
+        checkpointing.withLockIfAvailable { _ in body() }
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "execlogd-checkpoint"
+        thread.start()
+    }
+
+    /// Stops the thread after its current checkpoint; the writer's last commits are left in the WAL,
+    /// which SQLite copies when the last connection closes.
+    func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        wakeup.signal()
+        finished.wait()
+    }
+
+    private func run() {
+        var covered = 0
+        var failing = false
+        let timeout = DispatchTimeInterval.milliseconds(Int(Self.interval / .milliseconds(1)))
+        while !stopRequested.load(ordering: .acquiring) {
+            // After a failure (a full disk), a second between tries, and one log line for the streak.
+            _ = wakeup.wait(timeout: .now() + (failing ? .seconds(1) : timeout))
+            let committed = commits.load(ordering: .relaxed)
+            guard committed != covered, !stopRequested.load(ordering: .acquiring) else { continue }
+            do {
+                let result = try checkpointing.withLock { _ throws(StoreError) in try store.checkpoint(.passive) }
+                if failing { logger.info("checkpoints work again") }
+                failing = false
+                // Busy only while the commit thread's TRUNCATE runs: the next turn tries again.
+                guard !result.busy else { continue }
+                covered = committed
+                counters.update { $0.checkpoints += 1 }
+            } catch {
+                if !failing { logger.warning("checkpoint failed; retrying every second", metadata: ["error": "\(error)"]) }
+                failing = true
+            }
+        }
+    }
+}
