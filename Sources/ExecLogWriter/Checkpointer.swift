@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// A PASSIVE checkpoint does not take the write lock: commits go on while it runs. The writing connection's
 /// automatic checkpoint is off; SQLite starts the WAL over at the first write after a checkpoint that
-/// copied everything. The commit thread keeps the TRUNCATE checkpoints that shrink a WAL grown large
-/// (`CommitLoop.checkpointIfDue`).
+/// copied everything, which a steady load never leaves it: the commit thread runs a RESTART between two
+/// commits once the WAL holds `checkpointWALBytes` of frames (counted here), and keeps the TRUNCATE
+/// checkpoints that shrink a WAL grown large (`CommitLoop.checkpointIfDue`).
 final class Checkpointer: Sendable {
     private let store: ExecutionStore
     private let counters: WriterCounters
@@ -19,6 +20,8 @@ final class Checkpointer: Sendable {
     /// Commits since the start, and how many of them the last checkpoint covered.
     private let commits = Atomic<Int>(0)
     private let stopRequested = Atomic<Bool>(false)
+    /// Frames in the WAL at its last checkpoint: how far the commits have gone since the WAL started over.
+    let walFrames = Atomic<Int>(0)
     /// Held during each of its checkpoints.
     private let checkpointing = Mutex<Void>(())
     private let wakeup = DispatchSemaphore(value: 0)
@@ -78,6 +81,7 @@ final class Checkpointer: Sendable {
                 // Busy only while the commit thread's TRUNCATE runs: the next turn tries again.
                 guard !result.busy else { continue }
                 covered = committed
+                walFrames.store(result.log, ordering: .relaxed)
                 counters.update { $0.checkpoints += 1 }
             } catch {
                 if !failing { logger.warning("checkpoint failed; retrying every second", metadata: ["error": "\(error)"]) }

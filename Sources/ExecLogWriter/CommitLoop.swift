@@ -136,6 +136,9 @@ final class CommitLoop: Sendable {
         }
     }
 
+    /// SQLite's page size in execlog stores (docs/STORE.md): a WAL frame holds one page.
+    static let pageSize = 4_096
+
     /// When the TRUNCATE checkpoints are due. The checkpointer's PASSIVE ones cannot start the WAL over
     /// while a reader (a long `execlog` query) still uses it, nor under a load that never leaves it all
     /// copied, so the file could grow without bound; a TRUNCATE, tried again until no reader is in the
@@ -158,27 +161,33 @@ final class CommitLoop: Sendable {
         let walBytes = store.walFileBytes
         counters.update { $0.walBytes = walBytes }
         let truncateDue = schedule.commitsSinceTruncate >= configuration.checkpointCommits
-            || (walBytes > configuration.checkpointWALBytes)
+            || (walBytes > 4 * configuration.checkpointWALBytes)
             || (idle && walBytes > configuration.idleCheckpointWALBytes)
-        guard truncateDue, ContinuousClock.now >= schedule.nextTruncateAttempt else { return }
+        // Past the bound in frames (the file keeps its size once started over): a RESTART, which starts the
+        // WAL over without truncating the file, and so without waiting for the kernel to finish writing
+        // back pages it would cut.
+        let restartDue = checkpointer.walFrames.load(ordering: .relaxed) * Self.pageSize > configuration.checkpointWALBytes
+        guard truncateDue || restartDue, ContinuousClock.now >= schedule.nextTruncateAttempt else { return }
+        let mode: ExecutionStore.CheckpointMode = truncateDue ? .truncate : .restart
         var completed = false
         // SQLite would refuse it as busy while the checkpointer runs one of its own; then it is tried
         // again after the next commit, not a second later (that wait is for a reader in the way).
         let attempt = checkpointer.unlessCheckpointing {
-            Result { () throws(StoreError) in try store.checkpoint(.truncate) }
+            Result { () throws(StoreError) in try store.checkpoint(mode) }
         }
         switch attempt {
         case nil:
             break
         case .success(let result)? where result.busy:
             schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
-            logger.debug("checkpoint busy; will retry", metadata: ["mode": "truncate", "wal_bytes": "\(walBytes)"])
+            logger.debug("checkpoint busy; will retry", metadata: ["mode": "\(mode)", "wal_bytes": "\(walBytes)"])
         case .success?:
-            schedule.commitsSinceTruncate = 0
+            if mode == .truncate { schedule.commitsSinceTruncate = 0 }
+            checkpointer.walFrames.store(0, ordering: .relaxed)
             completed = true
         case .failure(let error)?:
             schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
-            logger.warning("checkpoint failed; will retry", metadata: ["mode": "truncate", "error": "\(error)"])
+            logger.warning("checkpoint failed; will retry", metadata: ["mode": "\(mode)", "error": "\(error)"])
         }
         let after = store.walFileBytes
         counters.update { status in

@@ -32,10 +32,11 @@ public struct WriterConfiguration: Sendable {
     public var synchronous: ExecutionStore.Synchronous = .normal
     /// A TRUNCATE checkpoint is tried after this many commits since the last completed one…
     public var checkpointCommits: Int = 1_000
-    /// …or as soon as the `-wal` file is larger than this. A busy one is tried again later. (Under a
-    /// steady load the checkpointer's PASSIVE checkpoints copy the WAL but cannot start it over: SQLite
-    /// does that only when a write begins with every frame copied, and the commit thread begins its
-    /// next write as soon as the last one ends. This keeps the file small; the frames are copied by then.)
+    /// A RESTART checkpoint once the WAL holds this many bytes of frames. (Under a steady load the
+    /// checkpointer's PASSIVE checkpoints copy the WAL but cannot start it over: SQLite does that only
+    /// when a write begins with every frame copied, and the commit thread begins its next write as soon
+    /// as the last one ends.) A TRUNCATE is due once the `-wal` file is 4× this. A busy one is tried
+    /// again later.
     public var checkpointWALBytes: Int = 8 << 20
     /// …or, once the writer is idle, when the `-wal` file is larger than this: it grew while a reader held
     /// checkpoints back, and nothing else would empty it before the next `checkpointCommits` commits.

@@ -128,7 +128,7 @@ struct DurabilityTests {
 
     /// The checkpointer copies the WAL beside the commits, but under a steady load SQLite never gets to
     /// start the WAL over (the next write begins before every frame is copied): the commit thread's
-    /// TRUNCATE past `checkpointWALBytes` (8 MiB) is what keeps the file small.
+    /// RESTART once the WAL holds `checkpointWALBytes` (8 MiB) of frames is what keeps the file small.
     @Test func underASteadyLoadTheWALStaysNearItsBound() throws {
         let folder = try TemporaryFolder()
         let daemon = try Daemon(folder: folder)
