@@ -17,7 +17,7 @@ final class Checkpointer: Sendable {
     private let logger: Logger
     /// How often it looks for new commits. Shorter keeps the WAL smaller; each turn costs two fsyncs.
     static let interval: Duration = .milliseconds(100)
-    /// Commits since the start, and how many of them the last checkpoint covered.
+    /// Commits since the start (the thread remembers how many its last checkpoint covered).
     private let commits = Atomic<Int>(0)
     private let stopRequested = Atomic<Bool>(false)
     /// Frames in the WAL at its last checkpoint: how far the commits have gone since the WAL started over.
@@ -42,8 +42,8 @@ final class Checkpointer: Sendable {
         commits.add(1, ordering: .relaxed)
     }
 
-    /// Runs `body` (the commit thread's TRUNCATE) unless a checkpoint of this thread is running; nil if
-    /// one is. It never waits.
+    /// Runs `body` (the commit thread's RESTART or TRUNCATE) unless a checkpoint of this thread is
+    /// running; nil if one is. It never waits.
     func unlessCheckpointing<T>(_ body: () -> T) -> T? {
         checkpointing.withLockIfAvailable { _ in body() }
     }
@@ -75,13 +75,18 @@ final class Checkpointer: Sendable {
             let committed = commits.load(ordering: .relaxed)
             guard committed != covered, !stopRequested.load(ordering: .acquiring) else { continue }
             do {
-                let result = try checkpointing.withLock { _ throws(StoreError) in try store.checkpoint(.passive) }
+                // The frame count is published under the lock too, so a RESTART of the commit thread (which
+                // sets it back to 0) never comes between the checkpoint and its count.
+                let result = try checkpointing.withLock { _ throws(StoreError) in
+                    let result = try store.checkpoint(.passive)
+                    if !result.busy { walFrames.store(result.log, ordering: .relaxed) }
+                    return result
+                }
                 if failing { logger.info("checkpoints work again") }
                 failing = false
-                // Busy only while the commit thread's TRUNCATE runs: the next turn tries again.
+                // Busy only while the commit thread's RESTART or TRUNCATE runs: the next turn tries again.
                 guard !result.busy else { continue }
                 covered = committed
-                walFrames.store(result.log, ordering: .relaxed)
                 counters.update { $0.checkpoints += 1 }
             } catch {
                 if !failing { logger.warning("checkpoint failed; retrying every second", metadata: ["error": "\(error)"]) }

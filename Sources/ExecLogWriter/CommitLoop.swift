@@ -139,14 +139,15 @@ final class CommitLoop: Sendable {
     /// SQLite's page size in execlog stores (docs/STORE.md): a WAL frame holds one page.
     static let pageSize = 4_096
 
-    /// When the TRUNCATE checkpoints are due. The checkpointer's PASSIVE ones cannot start the WAL over
-    /// while a reader (a long `execlog` query) still uses it, nor under a load that never leaves it all
-    /// copied, so the file could grow without bound; a TRUNCATE, tried again until no reader is in the
-    /// way, brings it back to zero. It takes the write lock, so it runs here, between commits.
+    /// When the commit thread's own checkpoints are due. The checkpointer's PASSIVE ones cannot start the
+    /// WAL over under a load that never leaves it all copied, nor while a reader (a long `execlog` query)
+    /// still uses it, so the file could grow without bound; a RESTART starts it over in place, a TRUNCATE
+    /// brings the file back to zero, each tried again until no reader is in the way. They take the write
+    /// lock, so they run here, between commits.
     struct CheckpointSchedule {
         /// Commits since the last TRUNCATE checkpoint that completed.
         var commitsSinceTruncate = 0
-        /// A busy TRUNCATE is not tried again before this.
+        /// A busy RESTART or TRUNCATE is not tried again before this.
         var nextTruncateAttempt = ContinuousClock.now
 
         mutating func committed() {
@@ -154,9 +155,9 @@ final class CommitLoop: Sendable {
         }
     }
 
-    /// After `checkpointCommits` commits, once the WAL is over `checkpointWALBytes`, or when idle with the
-    /// WAL over `idleCheckpointWALBytes` (left grown by a long reader): a TRUNCATE, retried at most once a
-    /// second while busy.
+    /// Once the WAL holds `checkpointWALBytes` of frames: a RESTART. After `checkpointCommits` commits,
+    /// once the file is over 4 × `checkpointWALBytes`, or when idle with it over `idleCheckpointWALBytes`
+    /// (left grown by a long reader): a TRUNCATE. Either is retried at most once a second while busy.
     private func checkpointIfDue(_ schedule: inout CheckpointSchedule, idle: Bool) {
         let walBytes = store.walFileBytes
         counters.update { $0.walBytes = walBytes }
