@@ -128,7 +128,8 @@ struct DurabilityTests {
 
     /// The checkpointer copies the WAL beside the commits, but under a steady load SQLite never gets to
     /// start the WAL over (the next write begins before every frame is copied): the commit thread's
-    /// RESTART once the WAL holds `checkpointWALBytes` (8 MiB) of frames is what keeps the file small.
+    /// RESTART once the WAL holds `checkpointWALBytes` (8 MiB) of frames, and its TRUNCATE past 4 × that,
+    /// keep the file bounded.
     @Test func underASteadyLoadTheWALStaysNearItsBound() throws {
         let folder = try TemporaryFolder()
         let daemon = try Daemon(folder: folder)
@@ -152,8 +153,11 @@ struct DurabilityTests {
         #expect(summary.stored == 20_000)
         let file = (try? FileManager.default.attributesOfItem(atPath: daemon.storePath)[.size] as? NSNumber)?.intValue ?? 0
         #expect(file > 40 << 20, "the load wrote \(file >> 20) MiB only")
-        // The bound, plus what one group commit can add before the TRUNCATE that follows it.
-        #expect(largestWAL < 16 << 20, "the WAL reached \(largestWAL >> 20) MiB")
+        // The bound the daemon keeps: a RESTART once 8 MiB of frames are in the WAL (counted by the
+        // checkpoint thread, every 100 ms), a TRUNCATE once the file passes 32 MiB, and what a group
+        // commit or two add before the check after them. Without both, 60 MB would stay in the WAL.
+        print("steady load: the -wal file reached \(largestWAL >> 20) MiB")
+        #expect(largestWAL < 40 << 20, "the WAL reached \(largestWAL >> 20) MiB")
         #expect(checkpointsDuringLoad >= 1)
     }
 }
