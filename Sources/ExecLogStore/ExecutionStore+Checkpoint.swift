@@ -59,6 +59,11 @@ extension ExecutionStore {
         }
     }
 
+    /// SQLite's page size in this file: a WAL frame holds one page.
+    public func pageSize() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? Self.newStorePageSize
+    }
+
     /// The size of the `-wal` file in bytes; 0 when there is none.
     public var walFileBytes: Int {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")

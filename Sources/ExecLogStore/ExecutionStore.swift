@@ -43,6 +43,11 @@ public final class ExecutionStore: Sendable {
     /// How long a write waits for another writer (a CLI delete while the daemon writes).
     public static let busyTimeout: TimeInterval = 5
 
+    /// SQLite's page size for a store this version creates (docs/STORE.md). Executions are 1–3 KB: on
+    /// 4 KiB pages a page holds one or two and a fifth of the table is space left at page ends; 16 KiB
+    /// pages hold eight and leave a twentieth. A store keeps the page size it was created with.
+    public static let newStorePageSize = 16_384
+
     @available(*, noasync, message: "blocks on SQLite: open the store from a thread of your own")
     public init(path: String, mode: Mode, synchronous: Synchronous = .normal) throws(StoreError) {
         self.path = path
@@ -71,6 +76,9 @@ public final class ExecutionStore: Sendable {
                 // and a commit that returned survives a power loss (docs/STORE.md).
                 let synchronousSQL = synchronous.sql
                 configuration.prepareDatabase { db in
+                    // Before the pool turns on WAL, which writes the file's header. A no-op on a file that
+                    // already has content.
+                    try db.execute(sql: "PRAGMA page_size = \(Self.newStorePageSize)")
                     try db.execute(sql: "PRAGMA synchronous = \(synchronousSQL)")
                 }
                 let pool = try DatabasePool(path: path, configuration: configuration)

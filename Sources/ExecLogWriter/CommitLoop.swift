@@ -12,6 +12,8 @@ final class CommitLoop: Sendable {
     private let store: ExecutionStore
     private let queue: CommitQueue
     private let checkpointer: Checkpointer
+    /// The store's page size: a WAL frame holds one page.
+    private let pageSize: Int
     private let counters: WriterCounters
     private let configuration: WriterConfiguration
     private let logger: Logger
@@ -22,10 +24,11 @@ final class CommitLoop: Sendable {
     let abandonedEvents = Atomic<Int>(0)
 
     init(
-        store: ExecutionStore, queue: CommitQueue, checkpointer: Checkpointer, counters: WriterCounters,
-        configuration: WriterConfiguration, acksReady: WakeupSignal, logger: Logger
+        store: ExecutionStore, pageSize: Int, queue: CommitQueue, checkpointer: Checkpointer,
+        counters: WriterCounters, configuration: WriterConfiguration, acksReady: WakeupSignal, logger: Logger
     ) {
         self.store = store
+        self.pageSize = pageSize
         self.queue = queue
         self.checkpointer = checkpointer
         self.counters = counters
@@ -136,9 +139,6 @@ final class CommitLoop: Sendable {
         }
     }
 
-    /// SQLite's page size in execlog stores (docs/STORE.md): a WAL frame holds one page.
-    static let pageSize = 4_096
-
     /// When the commit thread's own checkpoints are due. The checkpointer's PASSIVE ones cannot start the
     /// WAL over under a load that never leaves it all copied, nor while a reader (a long `execlog` query)
     /// still uses it, so the file could grow without bound; a RESTART starts it over in place, a TRUNCATE
@@ -167,7 +167,7 @@ final class CommitLoop: Sendable {
         // Past the bound in frames (the file keeps its size once started over): a RESTART, which starts the
         // WAL over without truncating the file, and so without waiting for the kernel to finish writing
         // back pages it would cut.
-        let restartDue = checkpointer.walFrames.load(ordering: .relaxed) * Self.pageSize > configuration.checkpointWALBytes
+        let restartDue = checkpointer.walFrames.load(ordering: .relaxed) * pageSize > configuration.checkpointWALBytes
         guard truncateDue || restartDue, ContinuousClock.now >= schedule.nextTruncateAttempt else { return }
         let mode: ExecutionStore.CheckpointMode = truncateDue ? .truncate : .restart
         var completed = false

@@ -21,7 +21,9 @@ import Testing
             let viewColumns = Set(try db.columns(in: "ai_executions_full").map(\.name))
             #expect(viewColumns == Set(Execution.CodingKeys.allCases.map(\.stringValue)))
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
+            #expect(try Int.fetchOne(db, sql: "PRAGMA page_size") == 16_384)
         }
+        #expect(try store.pageSize() == ExecutionStore.newStorePageSize)
     }
 
     @Test func upgradesAStoreMadeByTheFirstSchemaWithoutLosingRows() throws {
@@ -45,6 +47,7 @@ import Testing
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
         #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try store.pageSize() == 4_096, "a store keeps the page size it was created with")
         let old = try store.execution("0192f0c1")
         #expect(old.totalTokens == 30)
         #expect(old.inputMessages == [["role": "user", "content": "hi"]])
