@@ -47,8 +47,9 @@ extension ExecutionStore {
     /// Between chunks the write lock is released and the thread pauses briefly, so that the writer daemon,
     /// waiting in its busy handler, gets its turn: pruning millions of rows never stalls ingestion. The
     /// WAL is checkpointed between chunks too, with the lock released, rather than by SQLite's automatic
-    /// checkpoint inside a chunk's COMMIT. `progress` sees each chunk; `maxChunks` lets a caller with
-    /// other work (the writer) take one chunk at a time. Returns how many executions went.
+    /// checkpoint inside a chunk's COMMIT (unless that checkpoint is off on this connection). `progress`
+    /// sees each chunk; `maxChunks` lets a caller with other work (the writer) take one chunk at a time.
+    /// Returns how many executions went.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func prune(
@@ -107,7 +108,9 @@ extension ExecutionStore {
             progress(PruneProgress(deleted: deleted, transaction: transaction))
             // What SQLite's automatic checkpoint would have done after the COMMIT (a chunk writes about
             // a thousand WAL pages or more, past its threshold), so that it is not timed as the chunk's.
-            _ = try? checkpoint(.passive)
+            // A connection that has it off runs its checkpoints elsewhere (the writer, on its checkpoint
+            // thread), so it gets none here either.
+            if automaticCheckpoints > 0 { _ = try? checkpoint(.passive) }
             if (exhausted && reports < chunkSize) || chunkNumber == maxChunks { return deleted }
             usleep(2_000)
         }
