@@ -24,6 +24,8 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "PRAGMA page_size") == 16_384)
         }
         #expect(try store.pageSize() == ExecutionStore.newStorePageSize)
+        let cacheSize = try store.database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        #expect(cacheSize == -ExecutionStore.writerCacheBytes / 1024, "negative: KiB, on the writing connection")
     }
 
     @Test func upgradesAStoreMadeByTheFirstSchemaWithoutLosingRows() throws {
