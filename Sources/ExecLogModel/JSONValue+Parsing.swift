@@ -112,8 +112,24 @@ struct JSONParser {
     /// A string's content, unescaped; the opening quote is at `index`.
     private mutating func string() throws(SyntaxError) -> String {
         index += 1  // "
+        let start = index
+        // The bytes of an escape-free ASCII string are its String as they are: no copy into a buffer of
+        // our own, no UTF-8 validation. Most keys and many values are.
+        var allBits: UInt8 = 0
+        while true {
+            guard let byte = current else { throw SyntaxError() }
+            if byte == UInt8(ascii: "\"") {
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1  // "
+                return try Self.text(text, isASCII: allBits < 0x80)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw SyntaxError() }  // control characters must be escaped
+            allBits |= byte
+            index += 1
+        }
         var output: [UInt8] = []
-        var runStart = index
+        var runStart = start
         while true {
             guard let byte = current else { throw SyntaxError() }
             if byte == UInt8(ascii: "\"") { break }
@@ -152,7 +168,13 @@ struct JSONParser {
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
         index += 1  // "
-        guard let text = String(validating: output, as: UTF8.self) else { throw SyntaxError() }
+        return try output.withUnsafeBufferPointer { buffer throws(SyntaxError) in try Self.text(buffer, isASCII: false) }
+    }
+
+    /// The string of UTF-8 bytes; an error if they are not valid UTF-8 (`isASCII`: known valid).
+    private static func text(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool) throws(SyntaxError) -> String {
+        if isASCII { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw SyntaxError() }
         return text
     }
 

@@ -23,10 +23,13 @@ import Testing
         #expect(throws: (any Error).self) { try Self.parse(text) }
     }
 
-    @Test func rejectsInvalidUTF8InStrings() {
+    @Test func rejectsInvalidUTF8InStrings() throws {
         for invalid: [UInt8] in [[0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
             #expect(throws: (any Error).self) { try JSONValue.parse([UInt8(ascii: "\"")] + invalid + [UInt8(ascii: "\"")]) }
+            // The same after an escape (strings with one are copied, then checked).
+            #expect(throws: (any Error).self) { try JSONValue.parse(Array(#""a\n"#.utf8) + invalid + [UInt8(ascii: "\"")]) }
         }
+        #expect(try JSONValue.parse(Array("\"a\u{7F}b\"".utf8)) == "a\u{7F}b", "DEL is ASCII, needs no escape")
     }
 
     @Test func nestsUpTo512Levels() throws {
