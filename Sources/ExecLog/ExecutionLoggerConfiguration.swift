@@ -4,7 +4,9 @@ import Foundation
 /// How an ``ExecutionLogger`` reaches the writer, and how much it may buffer.
 ///
 /// The defaults suit a worker on the same machine as `execlogd`. Every limit is enforced in the
-/// emitter, so a slow or absent writer costs the host process at most `maxQueueBytes` of memory.
+/// emitter, so a slow or absent writer costs the host process a bounded amount of memory:
+/// `maxQueueBytes` of events counted at their JSON size, which take 2.5–3× that in memory when small
+/// (docs/PERFORMANCE.md, row 5).
 public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// The writer's ZeroMQ endpoint: `ipc:///run/execlog/execlog.sock` or `tcp://host:port`.
     public var endpoint: String
