@@ -20,8 +20,11 @@ final class Checkpointer: Sendable {
     /// Commits since the start (the thread remembers how many its last checkpoint covered).
     private let commits = Atomic<Int>(0)
     private let stopRequested = Atomic<Bool>(false)
-    /// Frames in the WAL at its last checkpoint: how far the commits have gone since the WAL started over.
-    let walFrames = Atomic<Int>(0)
+    /// Bytes of frames in the WAL at its last checkpoint (frames × the store's page size): how far the
+    /// commits have gone since the WAL started over.
+    let walFrameBytes = Atomic<Int>(0)
+    /// The store's page size: a WAL frame holds one page.
+    private let pageSize: Int
     /// Held during each of its checkpoints.
     private let checkpointing = Mutex<Void>(())
     private let wakeup = DispatchSemaphore(value: 0)
@@ -33,6 +36,7 @@ final class Checkpointer: Sendable {
         storePath: String, synchronous: ExecutionStore.Synchronous, counters: WriterCounters, logger: Logger
     ) throws(StoreError) {
         store = try ExecutionStore(path: storePath, mode: .readWrite, synchronous: synchronous)
+        pageSize = try store.pageSize()
         self.counters = counters
         self.logger = logger
     }
@@ -79,7 +83,7 @@ final class Checkpointer: Sendable {
                 // sets it back to 0) never comes between the checkpoint and its count.
                 let result = try checkpointing.withLock { _ throws(StoreError) in
                     let result = try store.checkpoint(.passive)
-                    if !result.busy { walFrames.store(result.log, ordering: .relaxed) }
+                    if !result.busy { walFrameBytes.store(result.log * pageSize, ordering: .relaxed) }
                     return result
                 }
                 if failing { logger.info("checkpoints work again") }

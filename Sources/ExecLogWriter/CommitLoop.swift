@@ -12,8 +12,6 @@ final class CommitLoop: Sendable {
     private let store: ExecutionStore
     private let queue: CommitQueue
     private let checkpointer: Checkpointer
-    /// The store's page size: a WAL frame holds one page.
-    private let pageSize: Int
     private let counters: WriterCounters
     private let configuration: WriterConfiguration
     private let logger: Logger
@@ -24,11 +22,10 @@ final class CommitLoop: Sendable {
     let abandonedEvents = Atomic<Int>(0)
 
     init(
-        store: ExecutionStore, pageSize: Int, queue: CommitQueue, checkpointer: Checkpointer,
-        counters: WriterCounters, configuration: WriterConfiguration, acksReady: WakeupSignal, logger: Logger
+        store: ExecutionStore, queue: CommitQueue, checkpointer: Checkpointer, counters: WriterCounters,
+        configuration: WriterConfiguration, acksReady: WakeupSignal, logger: Logger
     ) {
         self.store = store
-        self.pageSize = pageSize
         self.queue = queue
         self.checkpointer = checkpointer
         self.counters = counters
@@ -167,7 +164,7 @@ final class CommitLoop: Sendable {
         // Past the bound in frames (the file keeps its size once started over): a RESTART, which starts the
         // WAL over without truncating the file, and so without waiting for the kernel to finish writing
         // back pages it would cut.
-        let restartDue = checkpointer.walFrames.load(ordering: .relaxed) * pageSize > configuration.checkpointWALBytes
+        let restartDue = checkpointer.walFrameBytes.load(ordering: .relaxed) > configuration.checkpointWALBytes
         guard truncateDue || restartDue, ContinuousClock.now >= schedule.nextTruncateAttempt else { return }
         let mode: ExecutionStore.CheckpointMode = truncateDue ? .truncate : .restart
         var completed = false
@@ -184,7 +181,7 @@ final class CommitLoop: Sendable {
             logger.debug("checkpoint busy; will retry", metadata: ["mode": "\(mode)", "wal_bytes": "\(walBytes)"])
         case .success?:
             if mode == .truncate { schedule.commitsSinceTruncate = 0 }
-            checkpointer.walFrames.store(0, ordering: .relaxed)
+            checkpointer.walFrameBytes.store(0, ordering: .relaxed)
             completed = true
         case .failure(let error)?:
             schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)

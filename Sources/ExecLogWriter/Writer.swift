@@ -95,12 +95,10 @@ public final class Writer: Sendable {
         try Self.createStoreFile(configuration.storePath)
         let store: ExecutionStore
         let checkpointer: Checkpointer
-        let pageSize: Int
         do {
             store = try ExecutionStore(path: configuration.storePath, mode: .create, synchronous: configuration.synchronous)
             // Checkpoints run on the checkpointer's thread, never in a COMMIT of the commit thread.
             try store.setAutomaticCheckpointPages(0)
-            pageSize = try store.pageSize()
             checkpointer = try Checkpointer(
                 storePath: configuration.storePath, synchronous: configuration.synchronous, counters: counters,
                 logger: logger)
@@ -174,8 +172,8 @@ public final class Writer: Sendable {
         let acksReady: WakeupSignal
         do { acksReady = try WakeupSignal() } catch { throw WriterError("cannot create a wakeup signal: \(error)") }
         let commitLoop = CommitLoop(
-            store: store, pageSize: pageSize, queue: queue, checkpointer: checkpointer, counters: counters,
-            configuration: configuration, acksReady: acksReady, logger: logger)
+            store: store, queue: queue, checkpointer: checkpointer, counters: counters, configuration: configuration,
+            acksReady: acksReady, logger: logger)
         let commitThreadDone = DispatchSemaphore(value: 0)
         let commitThread = Thread {
             commitLoop.run()
