@@ -118,7 +118,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ExecLogStoreTests",
-            dependencies: ["ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport"]
+            dependencies: [
+                "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ExecLogCLITests",
@@ -127,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "ExecLogServerTests",
             dependencies: [
-                "ExecLogServer", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport",
+                "ExecLogServer", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport", "ExecLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

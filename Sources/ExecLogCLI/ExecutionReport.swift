@@ -66,8 +66,6 @@ public enum ExecutionReport {
     }
 
     static func pretty(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? value.serialized()
+        value.prettySerialized()
     }
 }

@@ -8,10 +8,10 @@ public enum ListRenderer {
         case table, json, csv
     }
 
-    public static func render(_ page: ExecutionPage, format: Format, style: TerminalStyle) -> String {
+    public static func render(_ page: ExecutionPage, format: Format, style: TerminalStyle) throws(CLIError) -> String {
         switch format {
         case .table: table(page, style: style)
-        case .json: json(page)
+        case .json: try json(page)
         case .csv: csv(page)
         }
     }
@@ -33,7 +33,7 @@ public enum ListRenderer {
             ]
         }
         let widths = header.indices.map { column in
-            ([header] + rows).map { $0[column].count }.max()!
+            ([header] + rows).map { $0[column].count }.max() ?? 0
         }
         let rightAligned: Set<Int> = [4, 5]
         func line(_ cells: [String], status: Bool) -> String {
@@ -53,7 +53,7 @@ public enum ListRenderer {
     }
 
     /// `{"executions": [...], "next_cursor": "…" | null}`, one object, keys as the original API.
-    public static func json(_ page: ExecutionPage) -> String {
+    public static func json(_ page: ExecutionPage) throws(CLIError) -> String {
         struct Body: Encodable {
             var executions: [ExecutionSummary]
             var nextCursor: String?
@@ -69,8 +69,12 @@ public enum ListRenderer {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
-        let data = try! encoder.encode(Body(executions: page.executions, nextCursor: page.nextCursor?.description))
-        return String(decoding: data, as: UTF8.self) + "\n"
+        do {
+            let data = try encoder.encode(Body(executions: page.executions, nextCursor: page.nextCursor?.description))
+            return String(decoding: data, as: UTF8.self) + "\n"
+        } catch {
+            throw CLIError("cannot write the executions as JSON: \(error)")
+        }
     }
 
     public static let csvColumns = [

@@ -63,10 +63,14 @@ public enum StatsReport {
         }
     }
 
-    public static func json(_ stats: ExecutionStats, drops: EmitterDropTotals) -> String {
+    public static func json(_ stats: ExecutionStats, drops: EmitterDropTotals) throws(CLIError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try! encoder.encode(Output(stats: stats, drops: drops)), as: UTF8.self) + "\n"
+        do {
+            return String(decoding: try encoder.encode(Output(stats: stats, drops: drops)), as: UTF8.self) + "\n"
+        } catch {
+            throw CLIError("cannot write the stats as JSON: \(error)")
+        }
     }
 
     /// The stats object with the drop keys beside its own, in one flat object.

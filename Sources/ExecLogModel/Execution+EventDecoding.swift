@@ -13,13 +13,13 @@ extension Execution {
         }
         let reader = EventReader(fields: fields)
         let idText = try reader.requiredString("id")
-        guard let id = UUID(uuidString: idText) else {
-            throw ExecutionError(field: "id", "not a UUID: \(idText.prefix(40).debugDescription)")
+        guard let id = UUID(canonical: idText) else {
+            throw ExecutionError(field: "id", Self.notAUUID(idText))
         }
         self.id = id
         if let modelID = try reader.string("ai_model_id") {
-            guard let uuid = UUID(uuidString: modelID) else {
-                throw ExecutionError(field: "ai_model_id", "not a UUID: \(modelID.prefix(40).debugDescription)")
+            guard let uuid = UUID(canonical: modelID) else {
+                throw ExecutionError(field: "ai_model_id", Self.notAUUID(modelID))
             }
             aiModelID = uuid
         } else {

@@ -35,13 +35,13 @@ extension Execution: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let idText = try container.decode(String.self, forKey: .id)
-        guard let id = UUID(uuidString: idText) else {
-            throw ExecutionError(field: "id", "not a UUID: \(idText.prefix(40).debugDescription)")
+        guard let id = UUID(canonical: idText) else {
+            throw ExecutionError(field: "id", Self.notAUUID(idText))
         }
         self.id = id
         if let modelID = try container.decodeIfPresent(String.self, forKey: .aiModelID) {
-            guard let uuid = UUID(uuidString: modelID) else {
-                throw ExecutionError(field: "ai_model_id", "not a UUID: \(modelID.prefix(40).debugDescription)")
+            guard let uuid = UUID(canonical: modelID) else {
+                throw ExecutionError(field: "ai_model_id", Self.notAUUID(modelID))
             }
             aiModelID = uuid
         } else {
@@ -80,42 +80,32 @@ extension Execution: Codable {
         timeToFirstTokenMs = try container.decodeIfPresent(Int.self, forKey: .timeToFirstTokenMs)
     }
 
-    /// Encodes every field; absent ones as `null` when the encoder's user info holds
+    /// Encodes every field (`forEachField`); absent ones as `null` when the encoder's user info holds
     /// `Execution.includeNullsKey: true` (reports), else they are left out (the wire, where bytes count).
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        var container = encoder.container(keyedBy: Key.self)
         let includeNulls = encoder.userInfo[Execution.includeNullsKey] as? Bool ?? false
-        func put<Value: Encodable>(_ value: Value?, _ key: CodingKeys) throws {
-            if let value {
-                try container.encode(value, forKey: key)
-            } else if includeNulls {
-                try container.encodeNil(forKey: key)
+        var failure: (any Error)?
+        forEachField { name, value in
+            guard failure == nil else { return }
+            let key = Key(stringValue: name.description)
+            do {
+                if let value {
+                    try container.encode(value, forKey: key)
+                } else if includeNulls {
+                    try key.stringValue == "tags" ? container.encode([String](), forKey: key) : container.encodeNil(forKey: key)
+                }
+            } catch {
+                failure = error
             }
         }
-        try container.encode(idString, forKey: .id)
-        try put(aiModelID?.uuidString.lowercased(), .aiModelID)
-        try container.encode(usageType, forKey: .usageType)
-        try put(provider, .provider)
-        try put(modelName, .modelName)
-        try put(Timestamp.format(createdAt), .createdAt)
-        try put(inputTokens, .inputTokens)
-        try put(outputTokens, .outputTokens)
-        try put(totalTokens, .totalTokens)
-        try put(cachedInputTokens, .cachedInputTokens)
-        try put(executionTimeMs, .executionTimeMs)
-        try put(timeToFirstTokenMs, .timeToFirstTokenMs)
-        try put(temperature, .temperature)
-        try put(maxTokens, .maxTokens)
-        try put(finishReason, .finishReason)
-        try put(errorMessage, .errorMessage)
-        try put(traceID, .traceID)
-        try put(sessionID, .sessionID)
-        try put(userID, .userID)
-        if !tags.isEmpty || includeNulls { try container.encode(tags, forKey: .tags) }
-        try put(executionMetadata, .executionMetadata)
-        try put(systemPrompt, .systemPrompt)
-        try container.encode(inputMessages, forKey: .inputMessages)
-        try put(responseContent, .responseContent)
+        if let failure { throw failure }
     }
 
     /// User-info key: the `Date` an event was received, used when it has no `created_at`.
@@ -137,63 +127,11 @@ extension Execution {
         do {
             document = try JSONValue.parse(json)
         } catch {
-            throw ExecutionError(field: nil, "invalid JSON")
+            throw ExecutionError(field: error.field, "\(error.reason) at byte \(error.offset)")
         }
         let execution = try Execution(event: document, receivedAt: receivedAt)
         try execution.validate()
         try limits?.checkFields(of: execution, eventBytes: json.count)
         return execution
-    }
-
-    /// The JSON form of this execution: compact without nulls (the wire), or pretty with every field (reports).
-    public func jsonData(pretty: Bool = false, includeNulls: Bool = false) -> Data {
-        if !pretty, !includeNulls { return Data(wireJSON()) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
-        encoder.userInfo[Execution.includeNullsKey] = includeNulls
-        // Encoding plain values cannot fail; a failure here would be a bug in this file.
-        return try! encoder.encode(self)
-    }
-}
-
-extension ExecutionError {
-    /// Turns Foundation's multi-line decoding errors into one line that names the field.
-    init(_ error: DecodingError) {
-        func fieldName(_ path: [any CodingKey]) -> String? {
-            path.isEmpty ? nil : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            self.init(field: fieldName(context.codingPath + [key]), "required field is missing")
-        case .valueNotFound(let type, let context):
-            self.init(field: fieldName(context.codingPath), "must not be null (expected \(Self.typeName(type)))")
-        case .typeMismatch(let type, let context):
-            if let field = fieldName(context.codingPath) {
-                self.init(field: field, "expected \(Self.typeName(type))")
-            } else {
-                self.init(field: nil, "an event must be a JSON object")
-            }
-        case .dataCorrupted(let context):
-            if let field = fieldName(context.codingPath) {
-                self.init(field: field, "invalid value")
-            } else {
-                self.init(field: nil, "invalid JSON")
-            }
-        @unknown default:
-            self.init(field: nil, "invalid JSON")
-        }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        case is Bool.Type: "a boolean"
-        case is [String].Type: "an array of strings"
-        case is [Any].Type: "an array"
-        case is [String: Any].Type: "an object"
-        default: "a JSON object"
-        }
     }
 }

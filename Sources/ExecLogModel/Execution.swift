@@ -89,6 +89,16 @@ public struct Execution: Sendable, Hashable {
 
     public var isError: Bool { errorMessage != nil }
 
+    /// `total_tokens` as the store keeps and counts it: the total the caller gave (kept as given, even
+    /// when it differs from the sum), else the sum of the input and output tokens it gave, nil when it gave
+    /// none of the three (docs/PROTOCOL.md §3).
+    public var totalTokensOrSum: Int? {
+        if let totalTokens { return totalTokens }
+        guard inputTokens != nil || outputTokens != nil else { return nil }
+        let (sum, overflow) = (inputTokens ?? 0).addingReportingOverflow(outputTokens ?? 0)
+        return overflow ? Int.max : sum
+    }
+
     /// Canonical lowercase form of the id, as stored and sent on the wire.
     public var idString: String { id.uuidString.lowercased() }
 }

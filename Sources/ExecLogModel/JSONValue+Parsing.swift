@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON parser (RFC 8259) over UTF-8 bytes, in one pass: its time is linear in the input, however deep
 /// the nesting. (Decoding a `JSONValue` through `Decodable` probes each value's type by trying types in
 /// turn, and every failed try builds an error holding the whole coding path: cubic in the depth, a second
@@ -11,7 +13,9 @@ struct JSONParser {
     /// Nesting deeper than this is an error (as with Foundation's JSONDecoder).
     static let maxDepth = 512
 
-    struct SyntaxError: Error {}
+    typealias SyntaxError = JSONSyntaxError
+
+    private func error(_ reason: String) -> SyntaxError { SyntaxError(reason, at: index) }
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -23,7 +27,7 @@ struct JSONParser {
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw SyntaxError() }
+        guard parser.index == bytes.count else { throw parser.error("invalid JSON: more after the value") }
         return value
     }
 
@@ -34,12 +38,19 @@ struct JSONParser {
     }
 
     private mutating func expect(_ byte: UInt8) throws(SyntaxError) {
-        guard current == byte else { throw SyntaxError() }
+        guard current == byte else { throw unexpected("'\(Character(Unicode.Scalar(byte)))'") }
         index += 1
     }
 
+    /// "invalid JSON: expected X" at the current byte, saying what is there instead.
+    private func unexpected(_ expected: String) -> SyntaxError {
+        guard let byte = current else { return error("invalid JSON: expected \(expected), found the end") }
+        let found = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        return error("invalid JSON: expected \(expected), found \(found)")
+    }
+
     private mutating func value(depth: Int) throws(SyntaxError) -> JSONValue {
-        guard let byte = current else { throw SyntaxError() }
+        guard let byte = current else { throw unexpected("a value") }
         switch byte {
         case UInt8(ascii: "{"): return try object(depth: depth + 1)
         case UInt8(ascii: "["): return try array(depth: depth + 1)
@@ -48,7 +59,7 @@ struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-        default: throw SyntaxError()
+        default: throw unexpected("a value")
         }
     }
 
@@ -56,12 +67,12 @@ struct JSONParser {
         let count = word.utf8CodeUnitCount
         guard bytes.count - index >= count,
             (0..<count).allSatisfy({ bytes[index + $0] == word.utf8Start[$0] })
-        else { throw SyntaxError() }
+        else { throw unexpected("\(word)") }
         index += count
     }
 
     private mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw SyntaxError() }
+        guard depth <= Self.maxDepth else { throw tooDeep() }
         index += 1  // {
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -71,24 +82,29 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw SyntaxError() }
+            guard current == UInt8(ascii: "\"") else { throw unexpected("a key in quotes") }
             let key = try string()
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            do {
+                members[key] = try value(depth: depth)
+            } catch {
+                throw error.inside(key)
+            }
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            try expect(UInt8(ascii: "}"))
+            guard current == UInt8(ascii: "}") else { throw unexpected("',' or '}'") }
+            index += 1
             return .object(members)
         }
     }
 
     private mutating func array(depth: Int) throws(SyntaxError) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw SyntaxError() }
+        guard depth <= Self.maxDepth else { throw tooDeep() }
         index += 1  // [
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -98,13 +114,18 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            elements.append(try value(depth: depth))
+            do {
+                elements.append(try value(depth: depth))
+            } catch {
+                throw error.inside("[\(elements.count)]")
+            }
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            try expect(UInt8(ascii: "]"))
+            guard current == UInt8(ascii: "]") else { throw unexpected("',' or ']'") }
+            index += 1
             return .array(elements)
         }
     }
@@ -117,30 +138,31 @@ struct JSONParser {
         // our own, no UTF-8 validation. Most keys and many values are.
         var allBits: UInt8 = 0
         while true {
-            guard let byte = current else { throw SyntaxError() }
+            guard let byte = current else { throw unterminated() }
             if byte == UInt8(ascii: "\"") {
                 let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1  // "
-                return try Self.text(text, isASCII: allBits < 0x80)
+                guard let string = Self.text(text, isASCII: allBits < 0x80) else { throw invalidUTF8(at: start) }
+                return string
             }
             if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw SyntaxError() }  // control characters must be escaped
+            if byte < 0x20 { throw controlCharacter(byte) }
             allBits |= byte
             index += 1
         }
         var output: [UInt8] = []
         var runStart = start
         while true {
-            guard let byte = current else { throw SyntaxError() }
+            guard let byte = current else { throw unterminated() }
             if byte == UInt8(ascii: "\"") { break }
-            if byte < 0x20 { throw SyntaxError() }  // control characters must be escaped
+            if byte < 0x20 { throw controlCharacter(byte) }
             if byte != UInt8(ascii: "\\") {
                 index += 1
                 continue
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
-            guard let escape = current else { throw SyntaxError() }
+            guard let escape = current else { throw unterminated() }
             index += 1
             switch escape {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
@@ -153,33 +175,35 @@ struct JSONParser {
                 var scalar = UInt32(try hex4())
                 if (0xD800..<0xDC00).contains(scalar) {
                     // A high surrogate must be followed by an escaped low one.
-                    guard current == UInt8(ascii: "\\") else { throw SyntaxError() }
-                    index += 1
-                    try expect(UInt8(ascii: "u"))
+                    guard bytes.count - index >= 6, current == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    else { throw loneSurrogate(scalar) }
+                    index += 2
                     let low = UInt32(try hex4())
-                    guard (0xDC00..<0xE000).contains(low) else { throw SyntaxError() }
+                    guard (0xDC00..<0xE000).contains(low) else { throw loneSurrogate(scalar) }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
-                guard let unicode = Unicode.Scalar(scalar) else { throw SyntaxError() }  // a lone low surrogate
+                guard let unicode = Unicode.Scalar(scalar) else { throw loneSurrogate(scalar) }
                 output.append(contentsOf: String(Character(unicode)).utf8)
-            default: throw SyntaxError()
+            default: throw error("invalid JSON: \\\(Character(Unicode.Scalar(escape))) is not an escape")
             }
             runStart = index
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
         index += 1  // "
-        return try output.withUnsafeBufferPointer { buffer throws(SyntaxError) in try Self.text(buffer, isASCII: false) }
+        guard let string = output.withUnsafeBufferPointer({ Self.text($0, isASCII: false) }) else {
+            throw invalidUTF8(at: start)
+        }
+        return string
     }
 
-    /// The string of UTF-8 bytes; an error if they are not valid UTF-8 (`isASCII`: known valid).
-    private static func text(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool) throws(SyntaxError) -> String {
+    /// The string of UTF-8 bytes; nil if they are not valid UTF-8 (`isASCII`: known valid).
+    private static func text(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String? {
         if isASCII { return String(decoding: utf8, as: UTF8.self) }
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw SyntaxError() }
-        return text
+        return String(validating: utf8, as: UTF8.self)
     }
 
     private mutating func hex4() throws(SyntaxError) -> UInt16 {
-        guard bytes.count - index >= 4 else { throw SyntaxError() }
+        guard bytes.count - index >= 4 else { throw unterminated() }
         var value: UInt16 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
@@ -188,7 +212,7 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw SyntaxError()
+            default: throw unexpected("4 hex digits after \\u")
             }
             value = value << 4 | UInt16(digit)
             index += 1
@@ -203,23 +227,25 @@ struct JSONParser {
         if current == UInt8(ascii: "0") {
             index += 1
         } else {
-            guard digits() > 0 else { throw SyntaxError() }
+            guard digits() > 0 else { throw unexpected("a digit") }
         }
         var integral = true
         if current == UInt8(ascii: ".") {
             integral = false
             index += 1
-            guard digits() > 0 else { throw SyntaxError() }
+            guard digits() > 0 else { throw unexpected("a digit") }
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             integral = false
             index += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
-            guard digits() > 0 else { throw SyntaxError() }
+            guard digits() > 0 else { throw unexpected("a digit") }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if integral, let value = Int64(text) { return .int(value) }
-        guard let value = Double(text), value.isFinite else { throw SyntaxError() }
+        guard let value = Double(text), value.isFinite else {
+            throw SyntaxError("the number \(text.prefix(40)) is too large for a 64-bit floating-point number", at: start)
+        }
         if value == value.rounded(), value >= -0x1p63, value < 0x1p63 { return .int(Int64(value)) }
         return .double(value)
     }
@@ -228,5 +254,62 @@ struct JSONParser {
         let start = index
         while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { index += 1 }
         return index - start
+    }
+}
+
+extension JSONParser {
+    private func tooDeep() -> SyntaxError {
+        error("nested deeper than \(Self.maxDepth) levels")
+    }
+
+    private func invalidUTF8(at offset: Int) -> SyntaxError {
+        SyntaxError("a string is not valid UTF-8", at: offset)
+    }
+
+    private func unterminated() -> SyntaxError {
+        error("invalid JSON: a string is not closed")
+    }
+
+    private func controlCharacter(_ byte: UInt8) -> SyntaxError {
+        error("invalid JSON: control character 0x\(String(byte, radix: 16)) in a string (write it as \\u00\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16)))")
+    }
+
+    private func loneSurrogate(_ scalar: UInt32) -> SyntaxError {
+        error("\\u\(String(scalar, radix: 16)) is a lone UTF-16 surrogate, not a character (JSON from a language with UTF-16 strings; encode the text as valid UTF-8)")
+    }
+}
+
+extension JSONSyntaxError {
+    /// The same error, one level further down: inside the member `key` or at the index `[n]`.
+    func inside(_ component: String) -> Self {
+        var error = self
+        error.path.insert(component, at: 0)
+        return error
+    }
+}
+
+/// Why the bytes are not JSON, where, and in which value: `path` holds the object keys and array
+/// indexes (`[2]`) from the top of the document to the value at fault.
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    /// The byte at which parsing stopped, from 0.
+    public var offset: Int
+    public var path: [String] = []
+
+    init(_ reason: String, at offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
+
+    /// `input_messages.[0].content`, or nil at the top of the document. A long path keeps its first
+    /// three steps and its last two (`input_messages.[0].[0]….[0].[0]`).
+    public var field: String? {
+        guard !path.isEmpty else { return nil }
+        let shown = path.count <= 6 ? path : Array(path.prefix(3)) + ["…"] + Array(path.suffix(2))
+        return shown.joined(separator: ".").replacingOccurrences(of: ".….", with: "….")
+    }
+
+    public var description: String {
+        "\(field.map { "\($0): " } ?? "")\(reason) (byte \(offset))"
     }
 }

@@ -28,7 +28,7 @@ public struct DashboardServer: Sendable {
     /// Every route: the API, the page and its assets.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: StoreErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware())
         ExecutionRoutes(store: store, adminToken: configuration.adminToken).register(on: router)
         DashboardAssets().register(on: router)
         return router

@@ -13,6 +13,14 @@ public struct DeadLetter: Sendable, Equatable {
     public var payloadSize: Int
     public var payload: [UInt8]
 
+    /// What a dead letter counts for in the table's size cap: the payload kept and the reason.
+    public var storedBytes: Int { payload.count + reason.utf8.count }
+
+    /// `storedBytes` in SQL, over the columns of a row (`prefix`: `NEW.`, `OLD.` in a trigger).
+    static func sizeSQL(_ prefix: String) -> String {
+        "length(\(prefix)payload) + length(CAST(\(prefix)reason AS BLOB))"
+    }
+
     public init(receivedAt: Date = Date(), reason: String, eventID: String? = nil, payload: some Collection<UInt8>) {
         self.receivedAt = receivedAt
         self.reason = reason

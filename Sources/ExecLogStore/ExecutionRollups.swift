@@ -119,7 +119,7 @@ struct ExecutionRollups: Sendable {
                 createdAt: createdAt, provider: execution.provider, usageType: execution.usageType,
                 modelName: execution.modelName, failed: execution.errorMessage != nil,
                 inputTokens: execution.inputTokens, outputTokens: execution.outputTokens,
-                totalTokens: execution.totalTokens, executionTimeMs: execution.executionTimeMs)
+                totalTokens: execution.totalTokensOrSum, executionTimeMs: execution.executionTimeMs)
         }
     }
 
@@ -143,12 +143,12 @@ struct ExecutionRollups: Sendable {
     static let countedColumns =
         "created_at, provider, usage_type, model_name, error_message IS NOT NULL AS failed, input_tokens, output_tokens, total_tokens, execution_time_ms"
 
-    mutating func count(row: Row, sign: Int) {
-        let entry = Entry(
-            createdAt: row["created_at"], provider: row["provider"], usageType: row["usage_type"],
-            modelName: row["model_name"], failed: row["failed"], inputTokens: row["input_tokens"],
-            outputTokens: row["output_tokens"], totalTokens: row["total_tokens"],
-            executionTimeMs: row["execution_time_ms"])
+    mutating func count(row: Row, sign: Int) throws(StoreError) {
+        let entry = try Entry(
+            createdAt: row[checked: "created_at"], provider: row[checked: "provider"], usageType: row[checked: "usage_type"],
+            modelName: row[checked: "model_name"], failed: row[checked: "failed"], inputTokens: row[checked: "input_tokens"],
+            outputTokens: row[checked: "output_tokens"], totalTokens: row[checked: "total_tokens"],
+            executionTimeMs: row[checked: "execution_time_ms"])
         count(entry, sign: sign)
     }
 
@@ -191,7 +191,7 @@ struct ExecutionRollups: Sendable {
             let keyArguments: StatementArguments = [key.hour, key.provider, key.usageType, key.modelName, key.failed]
             var totals = Totals()
             if let row = try Row.fetchOne(select, arguments: keyArguments) {
-                totals = Self.totals(row)
+                totals = try Self.totals(row)
             }
             totals.merge(change)
             if totals.executions <= 0 {
@@ -207,15 +207,15 @@ struct ExecutionRollups: Sendable {
     }
 
     /// A row of `execution_rollups` (the columns of `apply`'s SELECT).
-    static func totals(_ row: Row) -> Totals {
+    static func totals(_ row: Row) throws(StoreError) -> Totals {
         var totals = Totals()
-        totals.executions = row["executions"]
-        totals.inputTokens = row["input_tokens"]
-        totals.outputTokens = row["output_tokens"]
-        totals.totalTokens = row["total_tokens"]
-        totals.timedExecutions = row["timed_executions"]
-        totals.executionTimeMsSum = row["execution_time_ms_sum"]
-        let blob = (row["latency_histogram"] as Data?) ?? Data()
+        totals.executions = try row[checked: "executions"]
+        totals.inputTokens = try row[checked: "input_tokens"]
+        totals.outputTokens = try row[checked: "output_tokens"]
+        totals.totalTokens = try row[checked: "total_tokens"]
+        totals.timedExecutions = try row[checked: "timed_executions"]
+        totals.executionTimeMsSum = try row[checked: "execution_time_ms_sum"]
+        let blob = (try row[checked: "latency_histogram"] as Data?) ?? Data()
         totals.latency = LatencyHistogram(encoded: Array(blob)) ?? LatencyHistogram()
         return totals
     }
@@ -238,10 +238,10 @@ struct ExecutionRollups: Sendable {
                 GROUP BY hour, provider, usage_type, model_name, failed, execution_time_ms
                 """)
         while let row = try rows.next() {
-            let key = Key(
-                hour: row["hour"], provider: row["provider"], usageType: row["usage_type"],
-                modelName: row["model_name"], failed: row["failed"])
-            rollups.changes[key, default: Totals()].add(row)
+            let key = try Key(
+                hour: row[checked: "hour"], provider: row[checked: "provider"], usageType: row[checked: "usage_type"],
+                modelName: row[checked: "model_name"], failed: row[checked: "failed"])
+            try rollups.changes[key, default: Totals()].add(row)
         }
         try rollups.apply(in: db, levels: levels)
     }
@@ -258,10 +258,10 @@ struct ExecutionRollups: Sendable {
                 FROM execution_rollups
                 """)
         while let row = try rows.next() {
-            let key = Key(
-                hour: Level.daily.period(of: row["hour"]), provider: row["provider"], usageType: row["usage_type"],
-                modelName: row["model_name"], failed: row["failed"])
-            rollups.changes[key, default: Totals()].merge(totals(row))
+            let key = try Key(
+                hour: Level.daily.period(of: row[checked: "hour"]), provider: row[checked: "provider"], usageType: row[checked: "usage_type"],
+                modelName: row[checked: "model_name"], failed: row[checked: "failed"])
+            try rollups.changes[key, default: Totals()].merge(totals(row))
         }
         try rollups.apply(in: db, levels: [.daily])
     }
@@ -270,13 +270,13 @@ struct ExecutionRollups: Sendable {
 extension ExecutionRollups.Totals {
     /// Adds a group of rows: `n` executions with one `execution_time_ms`, and their token sums (SQLite's
     /// `total()`, a double, so that no sum overflows in SQL).
-    mutating func add(_ row: Row) {
-        let count: Int = row["n"]
+    mutating func add(_ row: Row) throws(StoreError) {
+        let count: Int = try row[checked: "n"]
         executions += count
-        inputTokens = inputTokens.saturatingAdd(Int(saturating: row["input_tokens"] as Double))
-        outputTokens = outputTokens.saturatingAdd(Int(saturating: row["output_tokens"] as Double))
-        totalTokens = totalTokens.saturatingAdd(Int(saturating: row["total_tokens"] as Double))
-        if let milliseconds = row["execution_time_ms"] as Int? {
+        inputTokens = inputTokens.saturatingAdd(Int(saturating: try row[checked: "input_tokens"] as Double))
+        outputTokens = outputTokens.saturatingAdd(Int(saturating: try row[checked: "output_tokens"] as Double))
+        totalTokens = totalTokens.saturatingAdd(Int(saturating: try row[checked: "total_tokens"] as Double))
+        if let milliseconds = try row[checked: "execution_time_ms"] as Int? {
             timedExecutions += count
             executionTimeMsSum = executionTimeMsSum.saturatingAdd(milliseconds.saturatingMultiply(count))
             latency.add(milliseconds, count: count)

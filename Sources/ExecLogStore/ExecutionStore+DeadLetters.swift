@@ -72,10 +72,10 @@ extension ExecutionStore {
                 sql: "SELECT received_at, reason, event_id, payload_size, payload FROM dead_letters ORDER BY id DESC LIMIT ?",
                 arguments: [limit]
             ).map { row in
-                var letter = DeadLetter(
-                    receivedAt: Timestamp.parse(row["received_at"]) ?? Date(timeIntervalSince1970: 0),
-                    reason: row["reason"], eventID: row["event_id"], payload: (row["payload"] as Data?) ?? Data())
-                letter.payloadSize = row["payload_size"]
+                var letter = try DeadLetter(
+                    receivedAt: Timestamp.parse(row[checked: "received_at"]) ?? Date(timeIntervalSince1970: 0),
+                    reason: row[checked: "reason"], eventID: row[checked: "event_id"], payload: (row[checked: "payload"] as Data?) ?? Data())
+                letter.payloadSize = try row[checked: "payload_size"]
                 return letter
             }
         }

@@ -13,7 +13,7 @@ extension ExecutionStore {
             if let row = try Row.fetchOne(
                 db, sql: "SELECT \(Removal.columns) FROM ai_executions WHERE id = ?", arguments: [id])
             {
-                removal.count(row)
+                try removal.count(row)
             }
             try db.execute(sql: "DELETE FROM ai_executions WHERE id = ?", arguments: [id])
             try removal.apply(in: db)
@@ -84,8 +84,8 @@ extension ExecutionStore {
                     var rowids: [Int64] = []
                     let rows = try Row.fetchCursor(select, arguments: [cutoffText, wanted])
                     while let row = try rows.next() {
-                        rowids.append(row["rowid"])
-                        removal.count(row)
+                        rowids.append(try row[checked: "rowid"])
+                        try removal.count(row)
                     }
                     for rowid in rowids { try delete.execute(arguments: [rowid]) }
                     executions += rowids.count
@@ -127,9 +127,9 @@ private struct Removal {
     private var rollups = ExecutionRollups()
     private var prompts: Set<Int64> = []
 
-    mutating func count(_ row: Row) {
-        rollups.count(row: row, sign: -1)
-        if let prompt = row["system_prompt_id"] as Int64? { prompts.insert(prompt) }
+    mutating func count(_ row: Row) throws(StoreError) {
+        try rollups.count(row: row, sign: -1)
+        if let prompt = try row[checked: "system_prompt_id"] as Int64? { prompts.insert(prompt) }
     }
 
     /// In the transaction that deleted the rows.

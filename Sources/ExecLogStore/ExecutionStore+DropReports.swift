@@ -59,8 +59,8 @@ extension ExecutionStore {
                         """,
                     arguments: arguments)
             else { return EmitterDropTotals() }
-            return EmitterDropTotals(
-                dropped: Int(row["dropped"] as Double), emitters: row["emitters"], reports: row["reports"])
+            return try EmitterDropTotals(
+                dropped: Int(row[checked: "dropped"] as Double), emitters: row[checked: "emitters"], reports: row[checked: "reports"])
         }
     }
 
@@ -78,14 +78,14 @@ extension ExecutionStore {
                 arguments: [limit]
             ).compactMap { row -> StoredDropReport? in
                 // Every id the writer stores is a UUID; a row someone else wrote otherwise is skipped.
-                guard let id = UUID(uuidString: row["id"]) else { return nil }
-                let report = DropReport(
+                guard let id = UUID(canonical: try row[checked: "id"]) else { return nil }
+                let report = try DropReport(
                     id: id,
-                    emitter: row["emitter"], dropped: row["dropped"], queueFull: row["queue_full"],
-                    spoolFull: row["spool_full"], spoolUnreadable: row["spool_unreadable"], shutdown: row["shutdown"],
-                    since: (row["since"] as String?).flatMap(Timestamp.parse),
-                    until: Timestamp.parse(row["until"]) ?? Date(timeIntervalSince1970: 0))
-                return StoredDropReport(report, receivedAt: Timestamp.parse(row["received_at"]) ?? Date(timeIntervalSince1970: 0))
+                    emitter: row[checked: "emitter"], dropped: row[checked: "dropped"], queueFull: row[checked: "queue_full"],
+                    spoolFull: row[checked: "spool_full"], spoolUnreadable: row[checked: "spool_unreadable"], shutdown: row[checked: "shutdown"],
+                    since: (row[checked: "since"] as String?).flatMap(Timestamp.parse),
+                    until: Timestamp.parse(row[checked: "until"]) ?? Date(timeIntervalSince1970: 0))
+                return StoredDropReport(report, receivedAt: Timestamp.parse(try row[checked: "received_at"]) ?? Date(timeIntervalSince1970: 0))
             }
         }
     }

@@ -92,7 +92,7 @@ extension ExecutionStore {
             execution.modelName,
             execution.inputTokens,
             execution.outputTokens,
-            execution.totalTokens,
+            execution.totalTokensOrSum,
             execution.executionTimeMs,
             execution.temperature,
             execution.maxTokens,

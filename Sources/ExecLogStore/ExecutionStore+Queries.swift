@@ -16,7 +16,7 @@ extension ExecutionStore {
         // One row more than asked tells whether a next page exists.
         arguments += [limit == Int.max ? limit : limit + 1, offset]
         let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        var executions = rows.prefix(limit).map(Self.summary)
+        var executions = try rows.prefix(limit).map(Self.summary)
         let hasMore = rows.count > limit
         if executions.count > limit { executions.removeLast() }
         return ExecutionPage(
@@ -33,7 +33,7 @@ extension ExecutionStore {
         let rows = try read { db in
             // A long system prompt is in `system_prompts` (v6); `stored_system_prompt` fetches it.
             let columns = "*, (SELECT text FROM system_prompts WHERE id = system_prompt_id) AS stored_system_prompt"
-            if UUID(uuidString: key) != nil {
+            if UUID(canonical: key) != nil {
                 return try Row.fetchAll(db, sql: "SELECT \(columns) FROM ai_executions WHERE id = ?", arguments: [key])
             }
             // A range on the primary key: an index seek, and 2 rows are enough to call it ambiguous.
@@ -89,52 +89,71 @@ extension ExecutionStore {
         return (sql, arguments)
     }
 
-    static func summary(_ row: Row) -> ExecutionSummary {
-        ExecutionSummary(
-            id: row["id"], usageType: row["usage_type"], provider: row["provider"], modelName: row["model_name"],
-            inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], totalTokens: row["total_tokens"],
-            errorMessage: row["error_message"], createdAt: row["created_at"], executionTimeMs: row["execution_time_ms"])
+    static func summary(_ row: Row) throws(StoreError) -> ExecutionSummary {
+        try ExecutionSummary(
+            id: row[checked: "id"], usageType: row[checked: "usage_type"], provider: row[checked: "provider"],
+            modelName: row[checked: "model_name"], inputTokens: row[checked: "input_tokens"],
+            outputTokens: row[checked: "output_tokens"], totalTokens: row[checked: "total_tokens"],
+            errorMessage: row[checked: "error_message"], createdAt: row[checked: "created_at"],
+            executionTimeMs: row[checked: "execution_time_ms"])
     }
 
+    /// The execution of a row; a row that does not hold one (edited by hand) is an error naming it.
     static func execution(_ row: Row) throws(StoreError) -> Execution {
-        let id: String = row["id"]
+        let id: String = (try? row[checked: "id"]) ?? "?"
+        do {
+            return try decodeExecution(row)
+        } catch {
+            throw .database("execution \(id): \(error.description.replacingOccurrences(of: "database error: ", with: ""))")
+        }
+    }
+
+    private static func decodeExecution(_ row: Row) throws(StoreError) -> Execution {
         func json(_ column: String) throws(StoreError) -> JSONValue? {
-            guard let text: String = row[column] else { return nil }
+            guard let text: String = try row[checked: column] else { return nil }
             do {
                 return try JSONValue.parse(text)
             } catch {
-                throw .database("execution \(id): column \(column) does not hold valid JSON")
+                throw .database("column \(column) does not hold valid JSON")
             }
         }
-        guard let uuid = UUID(uuidString: id), let createdAt = Timestamp.parse(row["created_at"]) else {
-            throw .database("execution \(id): malformed id or created_at")
+        func uuid(_ column: String) throws(StoreError) -> UUID? {
+            guard let text: String = try row[checked: column] else { return nil }
+            guard let uuid = UUID(canonical: text) else { throw .database("column \(column) does not hold a UUID") }
+            return uuid
+        }
+        guard let id = try uuid("id") else { throw .database("column id is NULL") }
+        guard let createdAt = Timestamp.parse(try row[checked: "created_at"]) else {
+            throw .database("column created_at does not hold an RFC 3339 time")
         }
         var tags: [String] = []
         if case .array(let values)? = try json("tags") { tags = values.compactMap(\.stringValue) }
-        return Execution(
-            id: uuid,
-            aiModelID: (row["ai_model_id"] as String?).flatMap(UUID.init(uuidString:)),
-            usageType: row["usage_type"],
-            inputMessages: try json("input_messages") ?? .array([]),
-            systemPrompt: row["system_prompt"] ?? row["stored_system_prompt"],
-            responseContent: row["response_content"],
-            inputTokens: row["input_tokens"],
-            outputTokens: row["output_tokens"],
-            totalTokens: row["total_tokens"],
-            provider: row["provider"],
-            modelName: row["model_name"],
-            temperature: row["temperature"],
-            maxTokens: row["max_tokens"],
-            executionMetadata: try json("execution_metadata"),
-            errorMessage: row["error_message"],
-            executionTimeMs: row["execution_time_ms"],
+        let inlinePrompt: String? = try row[checked: "system_prompt"]
+        let storedPrompt: String? = try row[checked: "stored_system_prompt"]
+        return try Execution(
+            id: id,
+            aiModelID: uuid("ai_model_id"),
+            usageType: row[checked: "usage_type"],
+            inputMessages: json("input_messages") ?? .array([]),
+            systemPrompt: inlinePrompt ?? storedPrompt,
+            responseContent: row[checked: "response_content"],
+            inputTokens: row[checked: "input_tokens"],
+            outputTokens: row[checked: "output_tokens"],
+            totalTokens: row[checked: "total_tokens"],
+            provider: row[checked: "provider"],
+            modelName: row[checked: "model_name"],
+            temperature: row[checked: "temperature"],
+            maxTokens: row[checked: "max_tokens"],
+            executionMetadata: json("execution_metadata"),
+            errorMessage: row[checked: "error_message"],
+            executionTimeMs: row[checked: "execution_time_ms"],
             createdAt: createdAt,
-            traceID: row["trace_id"],
-            sessionID: row["session_id"],
-            userID: row["user_id"],
+            traceID: row[checked: "trace_id"],
+            sessionID: row[checked: "session_id"],
+            userID: row[checked: "user_id"],
             tags: tags,
-            cachedInputTokens: row["cached_input_tokens"],
-            finishReason: row["finish_reason"],
-            timeToFirstTokenMs: row["time_to_first_token_ms"])
+            cachedInputTokens: row[checked: "cached_input_tokens"],
+            finishReason: row[checked: "finish_reason"],
+            timeToFirstTokenMs: row[checked: "time_to_first_token_ms"])
     }
 }

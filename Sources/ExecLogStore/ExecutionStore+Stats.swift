@@ -49,17 +49,17 @@ extension ExecutionStore {
                 """,
             arguments: arguments)
         while let row = try rows.next() {
-            let group = StatsGroup(
-                provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
+            let group = try StatsGroup(
+                provider: row[checked: "provider"], usageType: row[checked: "usage_type"], modelName: row[checked: "model_name"], failed: row[checked: "failed"])
             var totals = groups[group, default: .init()]
-            totals.executions += row["executions"] as Int
-            totals.inputTokens = totals.inputTokens.saturatingAdd(row["input_tokens"])
-            totals.outputTokens = totals.outputTokens.saturatingAdd(row["output_tokens"])
-            totals.totalTokens = totals.totalTokens.saturatingAdd(row["total_tokens"])
-            totals.timedExecutions += row["timed_executions"] as Int
-            totals.executionTimeMsSum = totals.executionTimeMsSum.saturatingAdd(row["execution_time_ms_sum"])
+            totals.executions += try row[checked: "executions"] as Int
+            totals.inputTokens = try totals.inputTokens.saturatingAdd(row[checked: "input_tokens"])
+            totals.outputTokens = try totals.outputTokens.saturatingAdd(row[checked: "output_tokens"])
+            totals.totalTokens = try totals.totalTokens.saturatingAdd(row[checked: "total_tokens"])
+            totals.timedExecutions += try row[checked: "timed_executions"] as Int
+            totals.executionTimeMsSum = try totals.executionTimeMsSum.saturatingAdd(row[checked: "execution_time_ms_sum"])
             groups[group] = totals
-            if let blob = row["latency_histogram"] as Data? {
+            if let blob = try row[checked: "latency_histogram"] as Data? {
                 LatencyHistogram.accumulate(encoded: Array(blob), into: &latency)
             }
         }
@@ -100,9 +100,9 @@ extension ExecutionStore {
                 """,
             arguments: arguments)
         while let row = try rows.next() {
-            let group = StatsGroup(
-                provider: row["provider"], usageType: row["usage_type"], modelName: row["model_name"], failed: row["failed"])
-            groups[group, default: .init()].add(row)
+            let group = try StatsGroup(
+                provider: row[checked: "provider"], usageType: row[checked: "usage_type"], modelName: row[checked: "model_name"], failed: row[checked: "failed"])
+            try groups[group, default: .init()].add(row)
         }
     }
 }

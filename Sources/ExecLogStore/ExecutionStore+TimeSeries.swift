@@ -14,22 +14,23 @@ extension ExecutionStore {
         let split = StatsTimeSplit(from: filter.from, to: filter.to, days: bucket == .day)
         return try read { db in
             var points: [String: ExecutionTimeSeries.Point] = [:]
-            func add(_ row: Row) {
-                let start = (row["bucket"] as String) + bucket.startSuffix
-                let executions: Int = row["executions"]
-                let tokens = Int(saturating: row["total_tokens"] as Double)
-                let errors: Int = row["errors"]
+            func add(_ row: Row) throws(StoreError) {
+                let start = (try row[checked: "bucket"] as String) + bucket.startSuffix
+                let executions: Int = try row[checked: "executions"]
+                let tokens = Int(saturating: try row[checked: "total_tokens"] as Double)
+                let errors: Int = try row[checked: "errors"]
+                let provider: String = try row[checked: "provider"]
                 var point = points[start] ?? .init(start: start)
                 point.executions += executions
-                point.inputTokens = point.inputTokens.saturatingAdd(Int(saturating: row["input_tokens"] as Double))
-                point.outputTokens = point.outputTokens.saturatingAdd(Int(saturating: row["output_tokens"] as Double))
+                point.inputTokens = try point.inputTokens.saturatingAdd(Int(saturating: row[checked: "input_tokens"] as Double))
+                point.outputTokens = try point.outputTokens.saturatingAdd(Int(saturating: row[checked: "output_tokens"] as Double))
                 point.totalTokens = point.totalTokens.saturatingAdd(tokens)
                 point.errors += errors
-                var provider = point.byProvider[row["provider"], default: .init()]
-                provider.executions += executions
-                provider.tokens = provider.tokens.saturatingAdd(tokens)
-                provider.errors += errors
-                point.byProvider[row["provider"]] = provider
+                var totals = point.byProvider[provider, default: .init()]
+                totals.executions += executions
+                totals.tokens = totals.tokens.saturatingAdd(tokens)
+                totals.errors += errors
+                point.byProvider[provider] = totals
                 points[start] = point
             }
             for range in split.rollupRanges {
@@ -45,7 +46,7 @@ extension ExecutionStore {
                         GROUP BY bucket, provider
                         """,
                     arguments: [bucket.prefixLength] + arguments)
-                while let row = try rows.next() { add(row) }
+                while let row = try rows.next() { try add(row) }
             }
             for range in split.rawRanges {
                 var rangeFilter = filter
@@ -64,7 +65,7 @@ extension ExecutionStore {
                         GROUP BY bucket, provider
                         """,
                     arguments: [bucket.prefixLength] + arguments)
-                while let row = try rows.next() { add(row) }
+                while let row = try rows.next() { try add(row) }
             }
             return ExecutionTimeSeries(bucket: bucket, points: points.values.sorted { $0.start < $1.start })
         }

@@ -38,6 +38,8 @@ public final class ExecutionStore: Sendable {
 
     public let path: String
     public let mode: Mode
+    /// The mode of a folder created for a new store: owner and group (the daemon's), nobody else.
+    public static let folderPermissions = 0o750
     let database: any DatabaseWriter
 
     /// How long a write waits for another writer (a CLI delete while the daemon writes).
@@ -73,7 +75,10 @@ public final class ExecutionStore: Sendable {
                 if !exists {
                     let folder = (path as NSString).deletingLastPathComponent
                     if !folder.isEmpty {
-                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                        // 0750 whatever the umask, as the socket folder: the store holds every prompt.
+                        try FileManager.default.createDirectory(
+                            atPath: folder, withIntermediateDirectories: true,
+                            attributes: [.posixPermissions: Self.folderPermissions])
                     }
                 }
                 // Passed to the WAL: readers never block the writer. NORMAL is durable across a process crash;

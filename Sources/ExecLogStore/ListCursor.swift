@@ -26,7 +26,7 @@ public struct ListCursor: Sendable, Hashable, CustomStringConvertible {
             throw .invalidCursor(text)
         }
         let parts = decoded.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 2, Timestamp.parse(String(parts[0])) != nil, UUID(uuidString: String(parts[1])) != nil
+        guard parts.count == 2, Timestamp.parse(String(parts[0])) != nil, UUID(canonical: String(parts[1])) != nil
         else { throw .invalidCursor(text) }
         self.init(createdAt: String(parts[0]), id: String(parts[1]))
     }

@@ -166,6 +166,34 @@ enum StoreSchema {
                         FROM ai_executions AS e LEFT JOIN system_prompts AS p ON p.id = e.system_prompt_id;
                     """)
         }
+        migrator.registerMigration("v7") { db in
+            // Dead letters are bounded (retention and a size cap, kept by the writer): their count and
+            // bytes (payload and reason) are kept by triggers, so that a check is one row, never a scan,
+            // and stays right when rows are deleted from the sqlite3 shell.
+            try db.execute(
+                sql: """
+                    CREATE TABLE dead_letter_totals (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        count INTEGER NOT NULL,
+                        bytes INTEGER NOT NULL
+                    );
+                    INSERT INTO dead_letter_totals (id, count, bytes)
+                        SELECT 1, count(*), coalesce(sum(\(DeadLetter.sizeSQL(""))), 0) FROM dead_letters;
+                    CREATE TRIGGER dead_letters_counted_on_insert AFTER INSERT ON dead_letters BEGIN
+                        UPDATE dead_letter_totals SET count = count + 1, bytes = bytes + \(DeadLetter.sizeSQL("NEW."))
+                        WHERE id = 1;
+                    END;
+                    CREATE TRIGGER dead_letters_counted_on_delete AFTER DELETE ON dead_letters BEGIN
+                        UPDATE dead_letter_totals SET count = count - 1, bytes = bytes - \(DeadLetter.sizeSQL("OLD."))
+                        WHERE id = 1;
+                    END;
+                    CREATE TRIGGER dead_letters_counted_on_update AFTER UPDATE OF payload, reason ON dead_letters BEGIN
+                        UPDATE dead_letter_totals
+                        SET bytes = bytes - \(DeadLetter.sizeSQL("OLD.")) + \(DeadLetter.sizeSQL("NEW."))
+                        WHERE id = 1;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import ExecLogModel
 import Foundation
 
 /// What the writer did with each event of a batch. stored + duplicates + rejected.count = events sent.
@@ -37,10 +38,19 @@ public struct Ack: Sendable, Equatable, Codable {
 
     public var eventCount: Int { stored + duplicates + rejected.count }
 
+    /// Written by hand (keys sorted, `id` null when unknown): it cannot fail, whatever the rejected
+    /// events held.
     public var json: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(self))
+        let rejections = rejected.map { rejection -> JSONValue in
+            [
+                "index": .int(Int64(rejection.index)), "id": rejection.id.map(JSONValue.string) ?? .null,
+                "error": .string(rejection.error),
+            ]
+        }
+        let body: JSONValue = [
+            "stored": .int(Int64(stored)), "duplicates": .int(Int64(duplicates)), "rejected": .array(rejections),
+        ]
+        return body.serializedBytes()
     }
 
     public init?(json: [UInt8]) {

@@ -60,7 +60,7 @@ public enum WireMessage: Sendable, Equatable {
             }
             self = .batch(id: batchID, events: Array(frames[3...]))
         case .report:
-            guard let batchID, let uuid = UUID(uuidString: batchID) else {
+            guard let batchID, let uuid = UUID(canonical: batchID) else {
                 throw WireError(batchID: batchID, "frame 2 must be a report id (a UUID)")
             }
             guard frames.count == 4 else {

@@ -42,6 +42,16 @@ public struct WriterStatus: Sendable, Equatable, Codable {
     public var allowedKeys: Int = 0
     /// What this writer accepts (docs/SECURITY.md §9); nil from a writer older than these limits.
     public var limits: Limits?
+    /// Dead letters in the store and their bytes (payloads and reasons), as of the last commit that
+    /// stored some or the last upkeep.
+    public var deadLetters: Int = 0
+    public var deadLetterBytes: Int = 0
+    /// Dead letters removed since start: past their retention, and oldest first past the size cap.
+    public var deadLettersExpired: Int = 0
+    public var deadLettersEvicted: Int = 0
+    /// The dead letters' retention in seconds and size cap in bytes; nil when off (or from an older writer).
+    public var deadLetterRetentionSeconds: Int?
+    public var maxDeadLetterBytes: Int?
 
     /// The writer's configured limits, so that an emitter (in any language) can be set below them.
     public struct Limits: Sendable, Equatable, Codable {
@@ -82,6 +92,12 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         case authFailures = "auth_failures"
         case allowedKeys = "allowed_keys"
         case limits
+        case deadLetters = "dead_letters"
+        case deadLetterBytes = "dead_letter_bytes"
+        case deadLettersExpired = "dead_letters_expired"
+        case deadLettersEvicted = "dead_letters_evicted"
+        case deadLetterRetentionSeconds = "dead_letter_retention_seconds"
+        case maxDeadLetterBytes = "max_dead_letter_bytes"
     }
 
     /// Keys missing from the JSON keep their defaults, so that a newer `execlog` reads an older writer's status.
@@ -113,12 +129,21 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         authFailures = try value(.authFailures, authFailures)
         allowedKeys = try value(.allowedKeys, allowedKeys)
         limits = try container.decodeIfPresent(Limits.self, forKey: .limits)
+        deadLetters = try value(.deadLetters, deadLetters)
+        deadLetterBytes = try value(.deadLetterBytes, deadLetterBytes)
+        deadLettersExpired = try value(.deadLettersExpired, deadLettersExpired)
+        deadLettersEvicted = try value(.deadLettersEvicted, deadLettersEvicted)
+        deadLetterRetentionSeconds = try container.decodeIfPresent(Int.self, forKey: .deadLetterRetentionSeconds)
+        maxDeadLetterBytes = try container.decodeIfPresent(Int.self, forKey: .maxDeadLetterBytes)
     }
 
     public var json: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(self))
+        // JSONEncoder fails only on a non-finite double; written as a string, none can make it fail.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return (try? encoder.encode(self)).map(Array.init) ?? Array("{}".utf8)
     }
 
     public init?(json: [UInt8]) {

@@ -38,11 +38,25 @@ final class CommitLoop: Sendable {
     func run() {
         var nextRetention = Date()
         var checkpoints = CheckpointSchedule()
+        var deadLetters = DeadLetterUpkeep(
+            retention: configuration.deadLetterRetention, maxBytes: configuration.maxDeadLetterBytes)
+        do {
+            try deadLetters.load(from: store)
+        } catch {
+            logger.error("cannot read the dead letters' totals", metadata: ["error": "\(error)"])
+        }
+        publish(deadLetters.totals)
         // While retention has a backlog, idle turns come quickly, so a first clean-up of millions of
         // rows takes minutes, not hours; ingestion still comes first (a chunk is one short transaction).
-        while let group = queue.nextGroup(idle: Date() >= nextRetention && configuration.retention != nil ? 0.01 : 1) {
+        func idleWait() -> TimeInterval {
+            (Date() >= nextRetention && configuration.retention != nil) || deadLetters.hasBacklog ? 0.01 : 1
+        }
+        while let group = queue.nextGroup(idle: idleWait()) {
             if !group.isEmpty {
-                commit(group)
+                if let stored = commit(group), stored.count > 0 {
+                    deadLetters.stored(count: stored.count, bytes: stored.bytes)
+                    publish(deadLetters.totals)
+                }
                 checkpointer.committed()
                 checkpoints.committed()
                 checkpointIfDue(&checkpoints, idle: false)
@@ -52,13 +66,28 @@ final class CommitLoop: Sendable {
             if let retention = configuration.retention, Date() >= nextRetention {
                 nextRetention = pruneChunk(retention) ? Date() : Date().addingTimeInterval(60)
             }
+            if let trim = deadLetters.runIfDue(store: store, logger: logger) {
+                counters.update { status in
+                    status.deadLettersExpired += trim.expired
+                    status.deadLettersEvicted += trim.evicted
+                }
+                publish(trim.totals)
+            }
+        }
+    }
+
+    private func publish(_ totals: DeadLetterTotals) {
+        counters.update { status in
+            status.deadLetters = totals.count
+            status.deadLetterBytes = totals.bytes
         }
     }
 
     /// Commits the group, retrying with back-off while SQLite fails (disk full, I/O error, lock timeout):
     /// nothing is acked until the COMMIT returned. At shutdown it gives up after a while; the emitters
     /// still hold those events and will send them again. Either way it tells the queue the group is finished.
-    private func commit(_ group: [PendingBatch]) {
+    /// Returns the dead letters it stored (nil when it gave up).
+    private func commit(_ group: [PendingBatch]) -> DeadLetterTotals? {
         var delay = 0.05
         var firstFailure: Date?
         while true {
@@ -103,7 +132,8 @@ final class CommitLoop: Sendable {
                 outbox.withLock { $0.append(contentsOf: acks) }
                 acksReady.signal()
                 logDrops(newReports)
-                return
+                let deadLetters = group.lazy.flatMap(\.store.deadLetters)
+                return DeadLetterTotals(count: deadLetters.count, bytes: deadLetters.reduce(0) { $0 + $1.storedBytes })
             } catch {
                 counters.update { $0.commitFailures += 1 }
                 let since = firstFailure ?? Date()
@@ -112,7 +142,7 @@ final class CommitLoop: Sendable {
                     abandonedEvents.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
                     queue.finished(group)
                     logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])
-                    return
+                    return nil
                 }
                 logger.error(
                     "commit failed, rolled back; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(delay)"])

@@ -61,10 +61,9 @@ struct PendingBatch: Sendable {
     private static func readableID(_ event: [UInt8]) -> String? {
         // An event too large to store is not worth a full parse: its id is near the start.
         if event.count > DeadLetter.payloadLimit { return topLevelID(event.prefix(DeadLetter.payloadLimit)) }
-        guard let value = try? JSONValue.parse(event),
-            let id = value["id"]?.stringValue
-        else { return nil }
-        return String(id.prefix(64))
+        // Not JSON (too deep, a lone surrogate elsewhere): the id may still be readable at the top level.
+        guard let value = try? JSONValue.parse(event) else { return topLevelID(event[...]) }
+        return value["id"]?.stringValue.map { String($0.prefix(64)) }
     }
 
     /// The string value of the key `"id"` of the outermost object, read in one pass that tracks

@@ -18,6 +18,14 @@ public struct WriterConfiguration: Sendable {
     public var maxPendingEvents: Int = 10_000
     /// Delete executions older than this, a chunk at a time between commits; nil keeps everything.
     public var retention: Duration?
+    /// Delete dead letters received longer ago than this (they are kept to debug an emitter, not for
+    /// ever); nil keeps them until the size cap.
+    public var deadLetterRetention: Duration? = Self.defaultDeadLetterRetention
+    /// Past this many bytes of dead letters (payloads and reasons), the oldest go first; nil: no cap.
+    public var maxDeadLetterBytes: Int? = Self.defaultMaxDeadLetterBytes
+
+    public static let defaultDeadLetterRetention = Duration.seconds(30 * 86_400)
+    public static let defaultMaxDeadLetterBytes = 256 << 20
     /// The largest frame accepted (ZMQ_MAXMSGSIZE, which libzmq applies to each frame, so to each
     /// event): a bigger one drops the sender's connection, unanswered. Keep it above
     /// `eventLimits.maxEventBytes`, so that an event between the two is rejected with a reason.

@@ -16,6 +16,8 @@ final class WriterCounters: Sendable {
         status.limits = WriterStatus.Limits(
             maxMessageBytes: configuration.maxMessageBytes, maxEventBytes: configuration.eventLimits.maxEventBytes,
             maxFieldBytes: configuration.eventLimits.maxFieldBytes, maxBatchEvents: configuration.maxBatchEvents)
+        status.deadLetterRetentionSeconds = configuration.deadLetterRetention.map { Int($0.components.seconds) }
+        status.maxDeadLetterBytes = configuration.maxDeadLetterBytes
         self.status = Mutex(status)
     }
 

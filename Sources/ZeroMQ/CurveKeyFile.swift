@@ -30,6 +30,12 @@ public enum CurveKeyFile {
             throw Failure(
                 "CURVE secret key file \(path) has mode \(octal(mode)): it must not be accessible by group or others (chmod 600 \(path))")
         }
+        // Any 32 bytes make a secret key, so a public key file passes every other check and the process
+        // would run with a wrong key pair: the comment `execlog keygen` writes tells them apart.
+        if try comments(path).contains(where: { $0.localizedCaseInsensitiveContains("public key") }) {
+            throw Failure(
+                "\(path) holds a CURVE public key (its comment says so): give the secret key file, NAME.secret")
+        }
         let key = try readKey(path)
         guard (try? ZMQ.curvePublicKey(fromSecret: key)) != nil else {
             throw Failure("\(path) does not hold a CURVE secret key")
@@ -68,15 +74,26 @@ public enum CurveKeyFile {
         "0" + String(mode, radix: 8)
     }
 
-    private static func readKey(_ path: String) throws(Failure) -> String {
+    /// The file's lines, trimmed.
+    private static func lines(_ path: String) throws(Failure) -> [String] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw Failure("cannot read CURVE key file \(path): \(String(cString: strerror(errno)))")
         }
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let key = lines.first(where: { !$0.isEmpty && $0 != "#" && !$0.hasPrefix("# ") }), isKey(key) else {
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    private static func isComment(_ line: String) -> Bool { line == "#" || line.hasPrefix("# ") }
+
+    private static func comments(_ path: String) throws(Failure) -> [String] {
+        try lines(path).filter(isComment)
+    }
+
+    private static func readKey(_ path: String) throws(Failure) -> String {
+        let lines = try lines(path)
+        guard let key = lines.first(where: { !$0.isEmpty && !isComment($0) }), isKey(key) else {
             throw Failure("\(path) does not hold a CURVE key (40 Z85 characters on a line)")
         }
         return key

@@ -14,7 +14,7 @@ struct ExecLogCommand: ParsableCommand {
             """,
         subcommands: [
             ListCommand.self, ShowCommand.self, StatsCommand.self, DeleteCommand.self, PruneCommand.self,
-            StatusCommand.self, MigrateCommand.self, ServeCommand.self, KeygenCommand.self,
+            DeadLettersCommand.self, StatusCommand.self, MigrateCommand.self, ServeCommand.self, KeygenCommand.self,
         ]
     )
 

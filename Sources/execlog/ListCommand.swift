@@ -39,6 +39,6 @@ struct ListCommand: ParsableCommand {
         let cursor = try after.map { try ListCursor(parsing: $0) }
         let page = try store.open(.readOnly).list(filter, limit: limit, offset: offset, after: cursor)
         let format: ListRenderer.Format = json ? .json : csv ? .csv : .table
-        print(ListRenderer.render(page, format: format, style: .standardOutput), terminator: "")
+        print(try ListRenderer.render(page, format: format, style: .standardOutput), terminator: "")
     }
 }

@@ -21,7 +21,7 @@ struct StatsCommand: ParsableCommand {
         // Drops have no usage type, provider, model or status: only the time window applies to them.
         let drops = try executionStore.emitterDrops(from: filter.from, to: filter.to)
         print(
-            json ? StatsReport.json(stats, drops: drops) : StatsReport.text(stats, drops: drops, style: .standardOutput),
+            json ? try StatsReport.json(stats, drops: drops) : StatsReport.text(stats, drops: drops, style: .standardOutput),
             terminator: "")
     }
 }

@@ -20,6 +20,7 @@ struct DaemonCommand: ParsableCommand {
 
             Environment: EXECLOGD_LISTEN (comma-separated), EXECLOGD_DB, EXECLOGD_COMMIT_EVENTS,
             EXECLOGD_COMMIT_INTERVAL, EXECLOGD_MAX_PENDING_EVENTS, EXECLOGD_RETENTION,
+            EXECLOGD_DEAD_LETTER_RETENTION, EXECLOGD_MAX_DEAD_LETTER_BYTES,
             EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_SYNCHRONOUS, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG,
             EXECLOGD_CURVE_SECRET_KEY_FILE, EXECLOGD_CURVE_ALLOWED_KEYS, EXECLOGD_INSECURE, EXECLOGD_SOCKET_GROUP.
             """
@@ -45,6 +46,12 @@ struct DaemonCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"))
     var retention: String?
+
+    @Option(help: ArgumentHelp("Delete dead letters (rejected events) received longer ago than this, or off. Default: 30d.", valueName: "duration"))
+    var deadLetterRetention: String?
+
+    @Option(help: ArgumentHelp("Past this many bytes of dead letters (payloads and reasons), the oldest go first; off for no cap. Default: 268435456 (256 MiB).", valueName: "bytes"))
+    var maxDeadLetterBytes: String?
 
     @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection, unanswered. Above --max-event-bytes. Default: 67108864.", valueName: "bytes"))
     var maxMessageBytes: Int?

@@ -15,7 +15,8 @@ struct Settings {
     init(command: DaemonCommand, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let file = try ConfigFile(path: command.config ?? environment["EXECLOGD_CONFIG"])
         let known: Set = [
-            "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention", "max-message-bytes",
+            "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention",
+            "dead-letter-retention", "max-dead-letter-bytes", "max-message-bytes",
             "max-event-bytes", "max-field-bytes", "max-batch-events",
             "log-level", "synchronous", "curve-secret-key-file", "curve-allowed-keys", "insecure", "socket-group",
         ]
@@ -57,6 +58,16 @@ struct Settings {
         configuration.commitInterval = try duration(command.commitInterval, "commit-interval") ?? .milliseconds(20)
         configuration.maxPendingEvents = try integer(command.maxPendingEvents, "max-pending-events", default: 10_000)
         configuration.retention = try duration(command.retention, "retention")
+        // Dead letters are bounded by default; `off` lifts a bound.
+        if let text = value(command.deadLetterRetention, "dead-letter-retention") {
+            configuration.deadLetterRetention = text == "off" ? nil : try duration(text, "dead-letter-retention")
+        }
+        if let text = value(command.maxDeadLetterBytes, "max-dead-letter-bytes") {
+            guard text == "off" || (Int(text) ?? 0) > 0 else {
+                throw ValidationError("max-dead-letter-bytes: expected a whole number > 0 or off, got \(text.debugDescription)")
+            }
+            configuration.maxDeadLetterBytes = Int(text)
+        }
         configuration.maxMessageBytes = try integer(command.maxMessageBytes, "max-message-bytes", default: 64 << 20)
         // An unset inner limit follows a smaller outer one down; set ones must nest (checkLimits).
         configuration.eventLimits.maxEventBytes = try integer(

@@ -133,7 +133,7 @@ struct ListCommandTests {
                 #expect(item["model_name"] as? String == execution.modelName)
                 #expect(item["input_tokens"] as? Int == execution.inputTokens)
                 #expect(item["output_tokens"] as? Int == execution.outputTokens)
-                #expect(item["total_tokens"] as? Int == execution.totalTokens)
+                #expect(item["total_tokens"] as? Int == execution.totalTokensOrSum)
                 #expect(item["execution_time_ms"] as? Int == execution.executionTimeMs)
                 #expect(item["error_message"] as? String == execution.errorMessage)
                 #expect((item["error_message"] is NSNull) == !execution.isError)
@@ -190,14 +190,15 @@ struct ListCommandTests {
             let nasty = try #require(records.first { $0[0] == SeededStore.nastyErrorID.uuidString.lowercased() })
             #expect(nasty[9] == "error")
             #expect(nasty[10] == SeededStore.nastyError)
-            #expect(nasty[5] == "12" && nasty[6] == "" && nasty[7] == "" && nasty[8] == "")
+            // Only input tokens given: the stored total is them, as stats count it.
+            #expect(nasty[5] == "12" && nasty[6] == "" && nasty[7] == "12" && nasty[8] == "")
             let quoted = "\"" + SeededStore.nastyError.replacingOccurrences(of: "\"", with: "\"\"") + "\"\r\n"
             #expect(result.stdout.contains("," + quoted))
             for (record, execution) in zip(records.dropFirst(), expected) {
                 #expect(record[1] == Timestamp.format(execution.createdAt))
                 #expect(record[9] == (execution.isError ? "error" : "ok"))
                 #expect(record[10] == (execution.errorMessage ?? ""))
-                #expect(record[7] == execution.totalTokens.map(String.init) ?? "")
+                #expect(record[7] == execution.totalTokensOrSum.map(String.init) ?? "")
             }
         }
     }

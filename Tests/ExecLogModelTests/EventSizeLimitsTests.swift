@@ -14,7 +14,7 @@ import Testing
         #expect(throws: ExecutionError(field: nil, "event of 101 bytes, more than max-event-bytes 100")) {
             try Execution.decodeEvent(notJSON, limits: limits)
         }
-        #expect(throws: ExecutionError(field: nil, "invalid JSON")) {
+        #expect(throws: ExecutionError(field: nil, "invalid JSON: expected a value, found 'x' at byte 0")) {
             try Execution.decodeEvent(notJSON.prefix(100), limits: limits)
         }
     }

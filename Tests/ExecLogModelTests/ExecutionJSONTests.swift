@@ -108,3 +108,66 @@ import Testing
         #expect(try JSONValue.parse(text) == value)
     }
 }
+
+/// What the hardening issue found: every depth the writer accepts is readable by every reader, and
+/// reasons that name the field.
+@Suite struct ExecutionJSONLimitsTests {
+    /// An event whose `input_messages` and `execution_metadata` nest as deep as the parser accepts: the
+    /// event object is level 1, so each of them holds 511 levels.
+    static func deepestEvent(extraLevel: Bool = false) -> String {
+        let levels = JSONValue.maxNestingDepth - 1 + (extraLevel ? 1 : 0)
+        let messages = String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+        let metadata = String(repeating: #"{"a":"#, count: levels - 1) + "{}" + String(repeating: "}", count: levels - 1)
+        return #"{"id":"0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f","usage_type":"u","provider":"p","model_name":"m","created_at":"2026-12-07T10:00:00.123Z","input_messages":\#(messages),"execution_metadata":\#(metadata)}"#
+    }
+
+    @Test func theDeepestAcceptedEventIsWrittenBackInEveryForm() throws {
+        let execution = try Execution.decodeEvent(Data(Self.deepestEvent().utf8))
+        for (pretty, includeNulls) in [(false, false), (false, true), (true, false), (true, true)] {
+            let data = execution.jsonData(pretty: pretty, includeNulls: includeNulls)
+            #expect(try Execution.decodeEvent(data) == execution, "pretty \(pretty), nulls \(includeNulls)")
+        }
+        let foundation = try JSONSerialization.jsonObject(with: execution.jsonData(pretty: true, includeNulls: true))
+        #expect((foundation as? [String: Any])?["input_messages"] is [Any])
+        #expect(execution.inputMessages.prettySerialized().hasPrefix("[\n  [\n    [\n"))
+    }
+
+    @Test func oneLevelMoreIsRejectedWithTheFieldNamed() {
+        #expect {
+            try Execution.decodeEvent(Data(Self.deepestEvent(extraLevel: true).utf8))
+        } throws: { error in
+            let error = try #require(error as? ExecutionError)
+            return error.field?.hasPrefix("input_messages.[0].[0]…") == true
+                && error.reason.hasPrefix("nested deeper than 512 levels")
+        }
+    }
+
+    @Test(arguments: [
+        (#""usage_type":"\ud800""#, "usage_type", "\\ud800 is a lone UTF-16 surrogate"),
+        (#""usage_type":"u","system_prompt":"a\udfff b""#, "system_prompt", "\\udfff is a lone UTF-16 surrogate"),
+        (#""usage_type":"u","temperature":1e400"#, "temperature", "the number 1e400 is too large"),
+        (#""usage_type":"u","execution_metadata":{"x":[1,-1e999]}"#, "execution_metadata.x.[1]", "the number -1e999 is too large"),
+    ])
+    func aValueJSONCannotCarryIsNamedWithItsReason(_ members: String, _ field: String, _ reason: String) {
+        let event = #"{"id":"0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f",\#(members),"provider":"p","model_name":"m","input_messages":[]}"#
+        #expect {
+            try Execution.decodeEvent(Data(event.utf8))
+        } throws: { error in
+            let error = try #require(error as? ExecutionError)
+            return error.field == field && error.reason.hasPrefix(reason)
+        }
+    }
+
+    @Test func theStoredTotalIsTheGivenOneElseTheSumOfTheGivenParts() {
+        func total(_ input: Int?, _ output: Int?, _ total: Int?) -> Int? {
+            Execution(usageType: "u", inputTokens: input, outputTokens: output, totalTokens: total, provider: "p", modelName: "m")
+                .totalTokensOrSum
+        }
+        #expect(total(812, 95, nil) == 907)
+        #expect(total(812, 95, 1_000) == 1_000, "a total that disagrees is kept as given")
+        #expect(total(812, nil, nil) == 812)
+        #expect(total(nil, 95, nil) == 95)
+        #expect(total(nil, nil, nil) == nil)
+        #expect(total(Int.max, 1, nil) == Int.max)
+    }
+}

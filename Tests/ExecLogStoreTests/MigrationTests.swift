@@ -10,7 +10,7 @@ import Testing
     @Test func createsTheLatestSchemaInAnEmptyFile() throws {
         let folder = try TemporaryFolder()
         let store = try ExecutionStore(path: folder.path("new/store.db"), mode: .create)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         let queue = try DatabaseQueue(path: store.path)
         try queue.read { db in
             #expect(try db.tableExists("ai_executions"))
@@ -48,7 +48,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         #expect(try store.pageSize() == 4_096, "a store keeps the page size it was created with")
         let old = try store.execution("0192f0c1")
         #expect(old.totalTokens == 30)

@@ -118,8 +118,9 @@ struct DaemonTests {
         #expect(ack.rejected.map(\.index) == [1, 2, 3, 5, 6, 7, 8])
         let reasons = ack.rejected.map(\.error)
         #expect(reasons == [
-            "invalid JSON", "usage_type: required field is missing", "input_tokens: expected an integer",
-            "usage_type: 51 characters, more than 50", "id: not a UUID: \"12345\"",
+            "invalid JSON: expected a key in quotes, found 'n' at byte 1", "usage_type: required field is missing",
+            "input_tokens: expected an integer",
+            "usage_type: 51 characters, more than 50", "id: not a UUID: \"12345\" (expected exactly 36 characters, 8-4-4-4-12 hex digits)",
             "created_at: not an RFC 3339 time with a zone: \"yesterday\"", "an event must be a JSON object",
         ])
         #expect(ack.rejected[1].id == id && ack.rejected[0].id == nil)

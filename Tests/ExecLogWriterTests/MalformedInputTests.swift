@@ -156,13 +156,17 @@ struct MalformedInputTests {
         bad("unterminated string", utf8(#"{"id":"abc"#), invalid)
         bad("bad escape", EventJSON().raw("usage_type", #""\x41""#), invalid)
         bad("raw newline in a string", EventJSON().raw("usage_type", "\"a\nb\""), invalid)
-        bad("lone surrogate escape", EventJSON().raw("usage_type", #""\ud800""#), invalid)
-        bad("10,000 [", Array(repeating: UInt8(ascii: "["), count: 10_000), invalid)
-        bad("10,000 nested arrays", utf8(String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)), invalid)
+        // Python's json.dumps writes a lone surrogate as such: the reason names the field and the character.
+        bad("lone surrogate escape", EventJSON().raw("usage_type", #""\ud800""#), "usage_type: \\ud800 is a lone UTF-16 surrogate")
+        bad("lone low surrogate in a message", EventJSON().raw("input_messages", #"[{"role":"user","content":"a\udc00"}]"#),
+            "input_messages.[0].content: \\udc00 is a lone UTF-16 surrogate")
+        let tooDeep = "nested deeper than 512 levels"
+        bad("10,000 [", Array(repeating: UInt8(ascii: "["), count: 10_000), tooDeep)
+        bad("10,000 nested arrays", utf8(String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)), tooDeep)
         bad("input_messages 5,000 deep", EventJSON().raw("input_messages",
-            String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)), invalid)
+            String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)), "input_messages.[0].[0]…")
         bad("execution_metadata 5,000 objects deep", EventJSON().raw("execution_metadata",
-            String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000)), invalid)
+            String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000)), "execution_metadata.a.a…")
 
         // Not an object.
         for text in ["[]", #""text""#, "42", "true", #"[{"id":"x"}]"#] {
@@ -228,7 +232,7 @@ struct MalformedInputTests {
         bad("output_tokens -2^63-1", EventJSON().raw("output_tokens", "-9223372036854775809"), nil)
         bad("total_tokens 1e30", EventJSON().raw("total_tokens", "1e30"), nil)
         bad("max_tokens of 40 digits", EventJSON().raw("max_tokens", String(repeating: "9", count: 40)), nil)
-        bad("temperature 1e400", EventJSON().raw("temperature", "1e400"), nil)
+        bad("temperature 1e400", EventJSON().raw("temperature", "1e400"), "temperature: the number 1e400 is too large")
 
         // Ids.
         let uuid = UUID().uuidString.lowercased()
@@ -263,10 +267,13 @@ struct MalformedInputTests {
             ("a code point above U+10FFFF", "response_content", [0xF4, 0x90, 0x80, 0x80]),
             ("a cut 3-byte sequence", "error_message", [0xE2, 0x82]),
         ] {
-            bad("\(name) in \(field)", EventJSON().rawBytes(field, utf8("\"ok") + invalidBytes + utf8("\"")), invalid)
+            bad("\(name) in \(field)", EventJSON().rawBytes(field, utf8("\"ok") + invalidBytes + utf8("\"")),
+                "\(field): a string is not valid UTF-8")
         }
-        bad("0xFF in input_messages", EventJSON().rawBytes("input_messages", utf8("[\"") + [0xFF] + utf8("\"]")), invalid)
-        bad("0xFF in an unknown field", EventJSON().rawBytes("future_field", utf8("\"") + [0xFF] + utf8("\"")), invalid)
+        bad("0xFF in input_messages", EventJSON().rawBytes("input_messages", utf8("[\"") + [0xFF] + utf8("\"]")),
+            "input_messages.[0]: a string is not valid UTF-8")
+        bad("0xFF in an unknown field", EventJSON().rawBytes("future_field", utf8("\"") + [0xFF] + utf8("\"")),
+            "future_field: a string is not valid UTF-8")
         bad("0xFE between tokens", Array(good.dropLast()) + [0x20, 0xFE, UInt8(ascii: "}")], invalid)
 
         // Huge and bad: kept as a dead letter too, its payload cut at 64 KiB.

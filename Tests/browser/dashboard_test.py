@@ -7,6 +7,7 @@ writes what the store says into the --expect file. Exit status: 0 passed, 1 fail
 
     dashboard_test.py --url http://127.0.0.1:PORT/ --expect expect.json --screenshots DIR
     dashboard_test.py --url ... --measure-only     # print the first load's time, check nothing
+    dashboard_test.py --url ... --open-newest execution.json   # open the newest row's drawer, compare it
 """
 import argparse
 import json
@@ -162,6 +163,28 @@ def check(driver, url, expect, screenshots):
     return timing
 
 
+def open_newest(driver, url, execution, screenshots):
+    """Opens the drawer of the newest execution (the first row) and checks that it shows `execution`."""
+    load(driver, url)
+    first = (rows(driver) or [{}])[0].get("id")
+    if first != execution["id"]:
+        fail(f"the first row is {first}, expected {execution['id']}")
+    driver.execute_script("document.querySelector('#executions-table tbody tr').click()")
+    wait(driver, lambda d: d.execute_script(
+        "const o = document.getElementById('detail'); return !o.hidden && o.dataset.state === 'ready'"), "the detail view")
+    shown = driver.execute_script("""
+        return { messages: document.getElementById('detail-input-messages').textContent,
+                 body: document.getElementById('detail-body').textContent,
+                 banner: document.getElementById('error-banner').textContent };""")
+    if json.loads(shown["messages"]) != execution["input_messages"]:
+        fail("the drawer's input messages differ from the execution's")
+    if execution.get("execution_metadata") is not None and "Metadata" not in shown["body"]:
+        fail("the drawer does not show the metadata")
+    if shown["banner"]:
+        fail(f"the page shows an error: {shown['banner']}")
+    driver.save_screenshot(os.path.join(screenshots, "drawer.png"))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -169,9 +192,15 @@ def main():
     parser.add_argument("--screenshots", default=".")
     parser.add_argument("--measure-only", action="store_true")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--open-newest", metavar="EXECUTION_JSON")
     arguments = parser.parse_args()
     driver = start_browser()
     try:
+        if arguments.open_newest:
+            with open(arguments.open_newest) as file:
+                open_newest(driver, arguments.url, json.load(file), arguments.screenshots)
+            print(json.dumps({"passed": True}), flush=True)
+            return
         if arguments.measure_only:
             timings = [load(driver, arguments.url) for _ in range(arguments.runs)]
             driver.save_screenshot(os.path.join(arguments.screenshots, "dashboard.png"))
