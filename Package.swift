@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Already in Hummingbird's graph: named for the one channel handler that answers unparsable requests.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The execution record, its JSON form, validation, ids and timestamps.
@@ -79,6 +83,10 @@ let package = Package(
                 "ExecLogModel", "ExecLogStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             // The page's editable sources; scripts/embed-assets compiles them into EmbeddedAssets.swift.
             exclude: ["Assets"]
@@ -131,6 +139,7 @@ let package = Package(
             name: "ExecLogServerTests",
             dependencies: [
                 "ExecLogServer", "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport", "ExecLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

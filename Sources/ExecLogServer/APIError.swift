@@ -1,3 +1,4 @@
+import ExecLogModel
 import Foundation
 import Hummingbird
 
@@ -20,10 +21,15 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         APIError(.badRequest, message, parameter: name)
     }
 
+    /// `{"error": "…", "parameter": "…"}`, keys sorted.
+    var jsonBody: [UInt8] {
+        var members: [String: JSONValue] = ["error": .string(message)]
+        if let parameter { members["parameter"] = .string(parameter) }
+        return JSONValue.object(members).serializedBytes()
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: String] = ["error": message]
-        body["parameter"] = parameter
-        var response = try APIEncoding.jsonResponse(body, status: status)
+        var response = APIEncoding.jsonResponse(data: Data(jsonBody), status: status)
         response.headers.append(contentsOf: headers)
         return response
     }

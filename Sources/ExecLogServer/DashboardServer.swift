@@ -41,6 +41,7 @@ public struct DashboardServer: Sendable {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return Application(
             router: router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestParseErrorHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "execlog"),
             onServerRunning: { channel in
                 guard let address = channel.localAddress else { return }

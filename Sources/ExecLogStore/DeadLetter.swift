@@ -18,7 +18,7 @@ public struct DeadLetter: Sendable, Equatable {
 
     /// `storedBytes` in SQL, over the columns of a row (`prefix`: `NEW.`, `OLD.` in a trigger).
     static func sizeSQL(_ prefix: String) -> String {
-        "length(\(prefix)payload) + length(CAST(\(prefix)reason AS BLOB))"
+        "(length(\(prefix)payload) + length(CAST(\(prefix)reason AS BLOB)))"
     }
 
     public init(receivedAt: Date = Date(), reason: String, eventID: String? = nil, payload: some Collection<UInt8>) {

@@ -39,7 +39,7 @@ public final class ExecutionStore: Sendable {
     public let path: String
     public let mode: Mode
     /// The mode of a folder created for a new store: owner and group (the daemon's), nobody else.
-    public static let folderPermissions = 0o750
+    public static let folderPermissions: mode_t = 0o750
     let database: any DatabaseWriter
 
     /// How long a write waits for another writer (a CLI delete while the daemon writes).
@@ -76,9 +76,7 @@ public final class ExecutionStore: Sendable {
                     let folder = (path as NSString).deletingLastPathComponent
                     if !folder.isEmpty {
                         // 0750 whatever the umask, as the socket folder: the store holds every prompt.
-                        try FileManager.default.createDirectory(
-                            atPath: folder, withIntermediateDirectories: true,
-                            attributes: [.posixPermissions: Self.folderPermissions])
+                        try PrivateFolder.create(folder, mode: Self.folderPermissions)
                     }
                 }
                 // Passed to the WAL: readers never block the writer. NORMAL is durable across a process crash;

@@ -1,3 +1,4 @@
+import ExecLogStore
 import Foundation
 
 #if canImport(Glibc)
@@ -13,7 +14,13 @@ public final class StoreLock: Sendable {
     public init(storePath: String) throws(WriterError) {
         path = storePath + ".lock"
         let folder = (storePath as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            do {
+                try PrivateFolder.create(folder, mode: ExecutionStore.folderPermissions)
+            } catch {
+                throw WriterError(error.description)
+            }
+        }
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             throw WriterError("cannot open \(path): \(String(cString: strerror(errno)))")

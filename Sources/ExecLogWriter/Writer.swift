@@ -338,11 +338,10 @@ public final class Writer: Sendable {
         }
         let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }
-        try FileManager.default.createDirectory(
-            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
-        // The umask may have taken bits away: set the mode exactly.
-        guard chmod(folder, 0o750) == 0, groupID.map({ chown(folder, uid_t.max, $0) == 0 }) ?? true else {
-            throw WriterError("cannot set the mode or group of \(folder): \(String(cString: strerror(errno)))")
+        do {
+            try PrivateFolder.create(folder, mode: ExecutionStore.folderPermissions, group: groupID)
+        } catch {
+            throw WriterError(error.description)
         }
     }
 

@@ -39,6 +39,19 @@ import ZeroMQ
         #expect(try fromFiles.curveClientKeys() == nil)
     }
 
+    @Test func aPublicKeyFileGivenAsTheSecretIsRefused() throws {
+        let pair = try ZMQ.curveKeyPair()
+        // As `execlog keygen` writes NAME.key, made private by mistake.
+        let path = folder + "/writer.key"
+        try CurveKeyFile.create(
+            path, contents: CurveKeyFile.contents(key: pair.publicKey, comment: "execlog CURVE public key writer"), mode: 0o600)
+        #expect {
+            try ExecutionLoggerConfiguration.fromEnvironment(["EXECLOG_CURVE_SECRET_KEY_FILE": path])
+        } throws: { error in
+            "\(error)".contains("EXECLOG_CURVE_SECRET_KEY_FILE: \(path) holds a CURVE public key")
+        }
+    }
+
     @Test func badKeySettingsAreErrorsNamingTheVariable() throws {
         let client = try ZMQ.curveKeyPair()
         let loose = try writeKey("loose.secret", client.secretKey, mode: 0o640)

@@ -147,6 +147,44 @@ struct CurveAuthTests {
         #expect(result.stderr.hasPrefix("Error: curve-secret-key-file: CURVE secret key file"), "\(result.stderr)")
     }
 
+    @Test func aPublicKeyFileGivenAsTheSecretIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let keygen = try runExeclog(["keygen", "--out", folder.path(""), "--name", "writer"])
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        // The mistake the attack made: the public file, made private, given as the secret.
+        let publicFile = folder.path("writer.key")
+        chmod(publicFile, 0o600)
+        try FileManager.default.createDirectory(atPath: folder.path("allowed"), withIntermediateDirectories: true)
+        let result = try runExeclogd([
+            "--listen", "tcp://127.0.0.1:*", "--db", folder.path("s.db"), "--curve-secret-key-file", publicFile,
+            "--curve-allowed-keys", folder.path("allowed"),
+        ])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("\(publicFile) holds a CURVE public key"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("s.db")), "refused before anything is created")
+    }
+
+    @Test func aFolderMadeForTheStoreIsPrivateWhateverTheUmask() throws {
+        let folder = try TemporaryFolder()
+        let store = folder.path("var/lib/execlog/store.db")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask 000; exec \"$0\" \"$@\"", try Products.url("execlogd").path,
+                             "--listen", "ipc://\(folder.path("w.sock"))", "--db", store]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        #expect(try RawClient(endpoint: "ipc://\(folder.path("w.sock"))").status(timeout: 15) != nil)
+        for path in [folder.path("var"), folder.path("var/lib"), folder.path("var/lib/execlog")] {
+            var info = stat()
+            stat(path, &info)
+            #expect(info.st_mode & 0o777 == 0o750, "\(path): \(CurveKeyFile.octal(info.st_mode & 0o777))")
+        }
+    }
+
     @Test func theIPCFolderSocketAndStoreAreLockedDown() throws {
         let folder = try TemporaryFolder()
         let group = try #require(getgrgid(getegid())).pointee
