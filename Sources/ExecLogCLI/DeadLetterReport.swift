@@ -12,8 +12,8 @@ public enum DeadLetterReport {
         if letters.count < totals.count { output += style.dim("newest \(letters.count) shown (--limit)") + "\n" }
         for letter in letters {
             output += "\n" + style.bold(Formatting.localTime(letter.receivedAt)) + "  "
-                + Formatting.bytes(letter.payloadSize) + (letter.eventID.map { "  id \($0)" } ?? "") + "\n"
-            output += "  " + style.red(letter.reason) + "\n"
+                + Formatting.bytes(letter.payloadSize) + (letter.eventID.map { "  id \(printable($0.utf8))" } ?? "") + "\n"
+            output += "  " + style.red(printable(letter.reason.utf8)) + "\n"
             output += "  " + style.dim(printable(letter.payload.prefix(payloadPrefixBytes))
                 + (letter.payloadSize > payloadPrefixBytes ? "…" : "")) + "\n"
         }

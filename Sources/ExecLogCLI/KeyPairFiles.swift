@@ -36,7 +36,7 @@ public enum KeyPairFiles {
                 mode: 0o600)
             do {
                 try CurveKeyFile.create(
-                    publicPath, contents: CurveKeyFile.contents(key: pair.publicKey, comment: "execlog CURVE public key \(name)"),
+                    publicPath, contents: CurveKeyFile.contents(key: pair.publicKey, comment: "\(CurveKeyFile.publicKeyComment) \(name)"),
                     mode: 0o644)
             } catch {
                 unlink(secretPath)

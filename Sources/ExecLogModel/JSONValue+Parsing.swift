@@ -303,10 +303,20 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 
     /// `input_messages.[0].content`, or nil at the top of the document. A long path keeps its first
     /// three steps and its last two (`input_messages.[0].[0]….[0].[0]`).
+    /// A key from the wire is shown as it is when it is short printable ASCII, else quoted, escaped and
+    /// cut to 40 characters: a reason stays one short line whatever the keys hold.
     public var field: String? {
         guard !path.isEmpty else { return nil }
         let shown = path.count <= 6 ? path : Array(path.prefix(3)) + ["…"] + Array(path.suffix(2))
-        return shown.joined(separator: ".").replacingOccurrences(of: ".….", with: "….")
+        return shown.map(Self.printable).joined(separator: ".").replacingOccurrences(of: ".….", with: "….")
+    }
+
+    private static func printable(_ component: String) -> String {
+        let plain = component.utf8.count <= 40
+            && component.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ".") }
+        if plain || component == "…" { return component }
+        let cut = component.count > 40 ? String(component.prefix(40)) + "…" : component
+        return cut.debugDescription
     }
 
     public var description: String {

@@ -90,17 +90,22 @@ extension ExecutionStore {
         }
     }
 
-    /// Removes every dead letter, a chunk per transaction (a running writer keeps writing meanwhile).
+    /// Removes every dead letter there is when it starts, a chunk per transaction (a running writer keeps
+    /// writing meanwhile, and what it adds after the start stays: a flood cannot keep a purge going).
     /// Returns how many went.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func purgeDeadLetters(chunkSize: Int = deadLetterChunkSize) throws(StoreError) -> Int {
+        guard let last = try read({ db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM dead_letters") }) else { return 0 }
         var removed = 0
         while true {
             let count = try write { db in
                 try db.execute(
-                    sql: "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY id LIMIT ?)",
-                    arguments: [max(1, chunkSize)])
+                    sql: """
+                        DELETE FROM dead_letters WHERE id IN (
+                            SELECT id FROM dead_letters WHERE id <= ? ORDER BY id LIMIT ?)
+                        """,
+                    arguments: [last, max(1, chunkSize)])
                 return db.changesCount
             }
             removed += count

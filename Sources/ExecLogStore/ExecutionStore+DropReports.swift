@@ -60,7 +60,7 @@ extension ExecutionStore {
                     arguments: arguments)
             else { return EmitterDropTotals() }
             return try EmitterDropTotals(
-                dropped: Int(row[checked: "dropped"] as Double), emitters: row[checked: "emitters"], reports: row[checked: "reports"])
+                dropped: Int(saturating: row[checked: "dropped"] as Double), emitters: row[checked: "emitters"], reports: row[checked: "reports"])
         }
     }
 

@@ -27,7 +27,7 @@ extension ExecutionStore {
                 try Self.addRows(rangeFilter, into: &groups, db)
             }
             for totals in groups.values {
-                for (bucket, count) in totals.latency.counts { latency[bucket] += count }
+                for (bucket, count) in totals.latency.counts { latency[bucket] = latency[bucket].saturatingAdd(count) }
             }
             return ExecutionStats(groups, latency: latency)
         }
@@ -52,11 +52,11 @@ extension ExecutionStore {
             let group = try StatsGroup(
                 provider: row[checked: "provider"], usageType: row[checked: "usage_type"], modelName: row[checked: "model_name"], failed: row[checked: "failed"])
             var totals = groups[group, default: .init()]
-            totals.executions += try row[checked: "executions"] as Int
+            totals.executions = try totals.executions.saturatingAdd(row[checked: "executions"])
             totals.inputTokens = try totals.inputTokens.saturatingAdd(row[checked: "input_tokens"])
             totals.outputTokens = try totals.outputTokens.saturatingAdd(row[checked: "output_tokens"])
             totals.totalTokens = try totals.totalTokens.saturatingAdd(row[checked: "total_tokens"])
-            totals.timedExecutions += try row[checked: "timed_executions"] as Int
+            totals.timedExecutions = try totals.timedExecutions.saturatingAdd(row[checked: "timed_executions"])
             totals.executionTimeMsSum = try totals.executionTimeMsSum.saturatingAdd(row[checked: "execution_time_ms_sum"])
             groups[group] = totals
             if let blob = try row[checked: "latency_histogram"] as Data? {
@@ -172,18 +172,18 @@ extension ExecutionStats {
         var timed = 0
         var timeSum = 0
         for (group, totals) in groups where totals.executions > 0 {
-            totalExecutions += totals.executions
+            totalExecutions = totalExecutions.saturatingAdd(totals.executions)
             totalInputTokens = totalInputTokens.saturatingAdd(totals.inputTokens)
             totalOutputTokens = totalOutputTokens.saturatingAdd(totals.outputTokens)
             totalTokens = totalTokens.saturatingAdd(totals.totalTokens)
-            executionsByProvider[group.provider, default: 0] += totals.executions
-            executionsByUsageType[group.usageType, default: 0] += totals.executions
-            executionsByModel[group.modelName, default: 0] += totals.executions
+            executionsByProvider[group.provider, default: 0] = executionsByProvider[group.provider, default: 0].saturatingAdd(totals.executions)
+            executionsByUsageType[group.usageType, default: 0] = executionsByUsageType[group.usageType, default: 0].saturatingAdd(totals.executions)
+            executionsByModel[group.modelName, default: 0] = executionsByModel[group.modelName, default: 0].saturatingAdd(totals.executions)
             tokensByProvider[group.provider, default: 0] = tokensByProvider[group.provider, default: 0].saturatingAdd(totals.totalTokens)
             tokensByUsageType[group.usageType, default: 0] = tokensByUsageType[group.usageType, default: 0].saturatingAdd(totals.totalTokens)
             tokensByModel[group.modelName, default: 0] = tokensByModel[group.modelName, default: 0].saturatingAdd(totals.totalTokens)
-            if group.failed { errorCount += totals.executions }
-            timed += totals.timedExecutions
+            if group.failed { errorCount = errorCount.saturatingAdd(totals.executions) }
+            timed = timed.saturatingAdd(totals.timedExecutions)
             timeSum = timeSum.saturatingAdd(totals.executionTimeMsSum)
         }
         if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }

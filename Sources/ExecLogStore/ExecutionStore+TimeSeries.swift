@@ -21,15 +21,15 @@ extension ExecutionStore {
                 let errors: Int = try row[checked: "errors"]
                 let provider: String = try row[checked: "provider"]
                 var point = points[start] ?? .init(start: start)
-                point.executions += executions
+                point.executions = point.executions.saturatingAdd(executions)
                 point.inputTokens = try point.inputTokens.saturatingAdd(Int(saturating: row[checked: "input_tokens"] as Double))
                 point.outputTokens = try point.outputTokens.saturatingAdd(Int(saturating: row[checked: "output_tokens"] as Double))
                 point.totalTokens = point.totalTokens.saturatingAdd(tokens)
-                point.errors += errors
+                point.errors = point.errors.saturatingAdd(errors)
                 var totals = point.byProvider[provider, default: .init()]
-                totals.executions += executions
+                totals.executions = totals.executions.saturatingAdd(executions)
                 totals.tokens = totals.tokens.saturatingAdd(tokens)
-                totals.errors += errors
+                totals.errors = totals.errors.saturatingAdd(errors)
                 point.byProvider[provider] = totals
                 points[start] = point
             }

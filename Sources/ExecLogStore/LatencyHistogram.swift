@@ -27,13 +27,13 @@ struct LatencyHistogram: Equatable, Sendable {
 
     /// Nearest-rank percentiles (fractions in ascending order), each the middle of its bucket.
     func percentiles(_ fractions: [Double]) -> [Int]? {
-        let total = counts.values.reduce(0, +)
+        let total = counts.values.reduce(0) { $0.saturatingAdd($1) }
         guard total > 0 else { return nil }
         let ranks = fractions.map { max(1, Int((Double(total) * $0).rounded(.up))) }
         var results: [Int] = []
         var seen = 0
         for bucket in counts.keys.sorted() where results.count < ranks.count {
-            seen += counts[bucket]!
+            seen = seen.saturatingAdd(counts[bucket, default: 0])
             while results.count < ranks.count, seen >= ranks[results.count] {
                 results.append(Self.representative(of: bucket))
             }
@@ -54,22 +54,24 @@ struct LatencyHistogram: Equatable, Sendable {
         var bucket = 0
         while index < bytes.count {
             guard let delta = readVarint(bytes, &index), let count = readVarint(bytes, &index) else { return false }
-            bucket += delta
-            guard bucket < counts.count else { return false }
-            counts[bucket] += count
+            // A damaged or edited BLOB must not overflow: it is refused instead.
+            let (next, overflow) = bucket.addingReportingOverflow(delta)
+            guard !overflow, next < counts.count else { return false }
+            bucket = next
+            counts[bucket] = counts[bucket].saturatingAdd(count)
         }
         return true
     }
 
     /// Nearest-rank percentiles from flat counts, each the middle of its bucket.
     static func percentiles(_ fractions: [Double], counts: [Int]) -> [Int]? {
-        let total = counts.reduce(0, +)
+        let total = counts.reduce(0) { $0.saturatingAdd($1) }
         guard total > 0 else { return nil }
         let ranks = fractions.map { max(1, Int((Double(total) * $0).rounded(.up))) }
         var results: [Int] = []
         var seen = 0
         for (bucket, count) in counts.enumerated() where count > 0 && results.count < ranks.count {
-            seen += count
+            seen = seen.saturatingAdd(count)
             while results.count < ranks.count, seen >= ranks[results.count] {
                 results.append(representative(of: bucket))
             }
@@ -118,8 +120,10 @@ struct LatencyHistogram: Equatable, Sendable {
             guard let delta = Self.readVarint(bytes, &index), let count = Self.readVarint(bytes, &index) else {
                 return nil
             }
-            bucket += delta
-            if count > 0 { counts[bucket, default: 0] += count }
+            let (next, overflow) = bucket.addingReportingOverflow(delta)
+            guard !overflow else { return nil }
+            bucket = next
+            if count > 0 { counts[bucket] = counts[bucket, default: 0].saturatingAdd(count) }
         }
     }
 

@@ -10,9 +10,24 @@ extension Row {
             do {
                 return try decode(Value.self, forColumn: column)
             } catch {
-                let stored = (self[column] as DatabaseValue?).map { String(describing: $0).prefix(40) } ?? "nothing"
-                throw .database("column \(column) holds \(stored), not a value of type \(Value.self)")
+                throw Self.mismatch(self, column, Value.self)
             }
         }
+    }
+
+    /// The same for the types SQLite's columns convert to directly (Int, String, Double…): GRDB's faster path.
+    subscript<Value: DatabaseValueConvertible & StatementColumnConvertible>(checked column: String) -> Value {
+        get throws(StoreError) {
+            do {
+                return try decode(Value.self, forColumn: column)
+            } catch {
+                throw Self.mismatch(self, column, Value.self)
+            }
+        }
+    }
+
+    private static func mismatch(_ row: Row, _ column: String, _ type: Any.Type) -> StoreError {
+        let stored = (row[column] as DatabaseValue?).map { String(describing: $0).prefix(40) } ?? "nothing"
+        return .database("column \(column) holds \(stored), not a value of type \(type)")
     }
 }

@@ -111,7 +111,11 @@ final class CommitLoop: Sendable {
                         reports += 1
                         // Only a report stored now counts: a resend must not count its drops twice.
                         if result.dropReportsStored > 0 {
-                            emitterDropped += batch.store.dropReports.reduce(0) { $0 + $1.report.dropped }
+                            // Saturating: a report may claim up to Int64.max drops, and two of them must not stop the writer.
+                            for report in batch.store.dropReports {
+                                let (sum, overflow) = emitterDropped.addingReportingOverflow(report.report.dropped)
+                                emitterDropped = overflow ? .max : sum
+                            }
                             newReports += batch.store.dropReports.map(\.report)
                         }
                     }
@@ -125,7 +129,8 @@ final class CommitLoop: Sendable {
                     status.rejected += rejected
                     status.batches += group.count - reports
                     status.reports += reports
-                    status.emitterDropped += emitterDropped
+                    let (total, overflow) = status.emitterDropped.addingReportingOverflow(emitterDropped)
+                    status.emitterDropped = overflow ? .max : total
                     status.commits += 1
                     status.lastCommitMs = milliseconds
                 }

@@ -32,7 +32,7 @@ public enum CurveKeyFile {
         }
         // Any 32 bytes make a secret key, so a public key file passes every other check and the process
         // would run with a wrong key pair: the comment `execlog keygen` writes tells them apart.
-        if try comments(path).contains(where: { $0.localizedCaseInsensitiveContains("public key") }) {
+        if try comments(path).contains(where: { $0.hasPrefix("# " + publicKeyComment) }) {
             throw Failure(
                 "\(path) holds a CURVE public key (its comment says so): give the secret key file, NAME.secret")
         }
@@ -42,6 +42,9 @@ public enum CurveKeyFile {
         }
         return key
     }
+
+    /// How the comment of a public key file `execlog keygen` writes begins.
+    public static let publicKeyComment = "execlog CURVE public key"
 
     /// Whether `text` is a key in Z85: 40 characters of the Z85 alphabet.
     public static func isKey(_ text: String) -> Bool {

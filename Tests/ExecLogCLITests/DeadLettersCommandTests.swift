@@ -11,7 +11,7 @@ import Testing
         let letters = [
             DeadLetter(
                 receivedAt: Date(timeIntervalSince1970: 1_790_000_000), reason: "usage_type: must not be empty",
-                eventID: "0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f",
+                eventID: "0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f\u{1B}]0;owned\u{7}",
                 payload: Array("{\"id\":\"0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f\",\"usage_type\":\"\",\"note\":\"line1\nline2\"}".utf8)),
             DeadLetter(
                 receivedAt: Date(timeIntervalSince1970: 1_790_000_060), reason: "invalid JSON: expected a value, found 'x' at byte 0",
@@ -29,10 +29,10 @@ import Testing
         let newest = try #require(output.range(of: "invalid JSON"))
         let older = try #require(output.range(of: "usage_type: must not be empty"))
         #expect(newest.lowerBound < older.lowerBound)
-        #expect(output.contains("id 0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f"))
+        #expect(output.contains("id 0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f\\u{1b}]0;owned\\u{7}"), "the id escaped: \(output)")
         #expect(output.contains(#""note":"line1\nline2"}"#), "a newline shown as \\n: \(output)")
         #expect(output.contains(String(repeating: "x", count: 120) + "…"), "a prefix, not all 302 bytes")
-        #expect(!output.contains("\u{1B}"), "no raw control characters reach the terminal")
+        #expect(!output.contains("\u{1B}") && !output.contains("\u{7}"), "no raw control characters reach the terminal")
     }
 
     @Test func jsonHasTheCountsAndEveryField() throws {

@@ -45,4 +45,29 @@ import Testing
             return message.contains("column execution_time_ms holds \"slow\"")
         }
     }
+
+    /// Counts and histograms edited past what any store holds sum to the largest integer, never trap.
+    @Test func rollupsEditedToHugeCountsDoNotStopStats() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.db")
+        let executions = ["openai", "anthropic", "google"].map { provider in
+            Execution(
+                usageType: "general", provider: provider, modelName: "m", executionTimeMs: 40,
+                createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        }
+        try ExecutionStore(path: path, mode: .create).insert(executions)
+        try DatabaseQueue(path: path).write { db in
+            for table in ["execution_rollups", "execution_rollups_daily"] {
+                try db.execute(
+                    sql: "UPDATE \(table) SET executions = 9223372036854775807, timed_executions = 9223372036854775807")
+            }
+            // A histogram whose bucket deltas overflow.
+            try db.execute(sql: "UPDATE execution_rollups SET latency_histogram = x'ffffffffffffffff7f01ffffffffffffffff7f01'")
+        }
+        let store = try ExecutionStore(path: path, mode: .readOnly)
+        let stats = try store.stats()
+        #expect(stats.totalExecutions == Int.max)
+        _ = try store.timeSeries(bucket: .day)
+        _ = try store.timeSeries(bucket: .hour)
+    }
 }

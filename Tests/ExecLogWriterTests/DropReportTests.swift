@@ -160,4 +160,24 @@ struct DropReportTests {
         #expect(status.malformed == cases.count)
         #expect(status.batches == 0 && status.received == 0)
     }
+
+    /// A report may claim up to Int64.max drops: two of them once stopped the writer (its counter
+    /// overflowed) and then `execlog stats` (a sum read as a double past Int.max).
+    @Test func reportsClaimingTheMostDropsStopNeitherTheWriterNorStats() throws {
+        let folder = try TemporaryFolder()
+        let daemon = try Daemon(folder: folder)
+        try daemon.waitUntilReady()
+        let client = try RawClient(endpoint: daemon.ipcEndpoint)
+        for _ in 0..<2 {
+            let id = UUID.v7().uuidString.lowercased()
+            let body = Array(#"{"emitter":"hostile","dropped":9223372036854775807}"#.utf8)
+            try client.send([Array("execlog/1".utf8), Array("report".utf8), Array(id.utf8), body])
+            #expect(try client.receive() == .ack(batchID: id, Ack(stored: 1, duplicates: 0)))
+        }
+        let status = try #require(try client.status())
+        #expect(status.emitterDropped == Int.max)
+        #expect(daemon.process.isRunning)
+        let stats = try jsonObject(try execlog(["stats", "--db", daemon.storePath, "--json"]))
+        #expect(stats["dropped_by_emitters"] as? Int == Int.max)
+    }
 }
