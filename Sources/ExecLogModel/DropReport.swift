@@ -69,10 +69,8 @@ public struct DropReport: Sendable, Hashable {
         guard let value = try? JSONValue.parse(json) else { throw ExecutionError(field: nil, "invalid JSON") }
         guard case .object(let members) = value else { throw ExecutionError(field: nil, "a report must be a JSON object") }
 
-        guard let emitterValue = members["emitter"], emitterValue != .null else {
-            throw ExecutionError(field: "emitter", "required field is missing")
-        }
-        guard let emitter = emitterValue.stringValue else { throw ExecutionError(field: "emitter", "expected a string") }
+        let reader = JSONFieldReader(fields: members)
+        let emitter = try reader.requiredString("emitter")
         if emitter.utf8.contains(0) { throw ExecutionError(field: "emitter", "must not contain a NUL character") }
         let length = emitter.unicodeScalars.count
         guard Limits.emitter.contains(length) else {
@@ -80,35 +78,11 @@ public struct DropReport: Sendable, Hashable {
                 field: "emitter", length == 0 ? "must not be empty" : "\(length) characters, more than \(Limits.emitter.upperBound)")
         }
 
-        func count(_ key: String, required: Bool) throws(ExecutionError) -> Int {
-            guard let value = members[key], value != .null else {
-                if required { throw ExecutionError(field: key, "required field is missing") }
-                return 0
-            }
-            let number: Int
-            switch value {
-            case .int(let integer): number = Int(integer)
-            // 12.0 and 1e3 are integers too, as for event fields.
-            case .double(let double) where double == double.rounded() && abs(double) < 9e18: number = Int(double)
-            default: throw ExecutionError(field: key, "expected an integer")
-            }
-            guard number >= 0 else { throw ExecutionError(field: key, "must not be negative") }
-            return number
-        }
-        func time(_ key: String) throws(ExecutionError) -> Date? {
-            guard let value = members[key], value != .null else { return nil }
-            guard let text = value.stringValue else { throw ExecutionError(field: key, "expected a string") }
-            guard let date = Timestamp.parse(text) else {
-                throw ExecutionError(field: key, "not an RFC 3339 time with a zone: \(text.prefix(40).debugDescription)")
-            }
-            return date
-        }
-
-        let dropped = try count("dropped", required: true)
-        let queueFull = try count("queue_full", required: false)
-        let spoolFull = try count("spool_full", required: false)
-        let spoolUnreadable = try count("spool_unreadable", required: false)
-        let shutdown = try count("shutdown", required: false)
+        let dropped = try reader.count("dropped", required: true)
+        let queueFull = try reader.count("queue_full", required: false)
+        let spoolFull = try reader.count("spool_full", required: false)
+        let spoolUnreadable = try reader.count("spool_unreadable", required: false)
+        let shutdown = try reader.count("shutdown", required: false)
         // Not "equal": a newer emitter may count a cause this version does not know.
         let (causes, overflow) = [queueFull, spoolFull, spoolUnreadable, shutdown]
             .reduce((0, false)) { sum, next in
@@ -119,8 +93,8 @@ public struct DropReport: Sendable, Hashable {
             throw ExecutionError(
                 field: "dropped", "less than queue_full + spool_full + spool_unreadable + shutdown")
         }
-        let since = try time("since")
-        let until = try time("until") ?? receivedAt
+        let since = try reader.time("since")
+        let until = try reader.time("until") ?? receivedAt
         if let since, since > until { throw ExecutionError(field: "since", "later than until") }
         self.init(
             id: id, emitter: emitter, dropped: dropped, queueFull: queueFull, spoolFull: spoolFull,

@@ -10,34 +10,34 @@ extension Execution {
         public static let tagLength = 1...100
     }
 
-    /// Checks the limits and the shapes the store relies on. Lengths count Unicode scalars.
+    /// Checks the limits and the shapes the store relies on (`Execution.fields` says which apply to each
+    /// field). Lengths count Unicode scalars.
     public func validate() throws(ExecutionError) {
-        try Self.checkLength(usageType, Limits.usageType, "usage_type")
-        try Self.checkLength(provider, Limits.provider, "provider")
-        try Self.checkLength(modelName, Limits.modelName, "model_name")
-        guard inputMessages.isArray else { throw ExecutionError(field: "input_messages", "expected an array") }
-        if let executionMetadata, !executionMetadata.isObject {
-            throw ExecutionError(field: "execution_metadata", "expected an object")
-        }
-        for (value, field) in [
-            (inputTokens, "input_tokens"), (outputTokens, "output_tokens"), (totalTokens, "total_tokens"),
-            (maxTokens, "max_tokens"), (executionTimeMs, "execution_time_ms"),
-            (cachedInputTokens, "cached_input_tokens"), (timeToFirstTokenMs, "time_to_first_token_ms"),
-        ] {
-            if let value, value < 0 { throw ExecutionError(field: field, "must not be negative") }
-        }
-        if let temperature, !temperature.isFinite || temperature < 0 {
-            throw ExecutionError(field: "temperature", "must be a finite number ≥ 0")
-        }
-        if let finishReason { try Self.checkLength(finishReason, Limits.finishReason, "finish_reason") }
-        for (value, field) in [(traceID, "trace_id"), (sessionID, "session_id"), (userID, "user_id")] {
-            if let value { try Self.checkLength(value, Limits.identifier, field) }
-        }
-        guard Limits.tagCount.contains(tags.count) else {
-            throw ExecutionError(field: "tags", "at most \(Limits.tagCount.upperBound) tags")
-        }
-        for (index, tag) in tags.enumerated() {
-            try Self.checkLength(tag, Limits.tagLength, "tags.[\(index)]")
+        for field in Self.fields {
+            let key = field.key
+            switch field.kind {
+            case .requiredText(let path, let length):
+                try Self.checkLength(self[keyPath: path], length, key)
+            case .text(let path, let length?):
+                if let value = self[keyPath: path] { try Self.checkLength(value, length, key) }
+            case .count(let path):
+                if let value = self[keyPath: path], value < 0 { throw ExecutionError(field: key, "must not be negative") }
+            case .number(let path):
+                if let value = self[keyPath: path], !value.isFinite || value < 0 {
+                    throw ExecutionError(field: key, "must be a finite number ≥ 0")
+                }
+            case .messages:
+                guard inputMessages.isArray else { throw ExecutionError(field: key, "expected an array") }
+            case .object(let path):
+                if let value = self[keyPath: path], !value.isObject { throw ExecutionError(field: key, "expected an object") }
+            case .tags:
+                guard Limits.tagCount.contains(tags.count) else {
+                    throw ExecutionError(field: key, "at most \(Limits.tagCount.upperBound) tags")
+                }
+                for (index, tag) in tags.enumerated() { try Self.checkLength(tag, Limits.tagLength, "\(key).[\(index)]") }
+            case .id, .uuid, .time, .text(_, nil):
+                break
+            }
         }
     }
 

@@ -17,8 +17,8 @@ public struct ExecutionRow: Sendable {
     var rollup: ExecutionRollups.Entry
 
     public init(_ execution: Execution) {
-        let createdAt = Timestamp.format(execution.createdAt)
-        var values = ExecutionStore.columnValues(execution, createdAt: createdAt).map { $0?.databaseValue ?? .null }
+        var values = ExecutionStore.columnValues(execution)
+        let createdAt = String.fromDatabaseValue(values[ExecutionStore.createdAtColumn]) ?? Timestamp.format(execution.createdAt)
         if let prompt = execution.systemPrompt, prompt.utf8.count >= SystemPrompts.minimumBytes {
             let text = ExecutionStore.storable(prompt) ?? prompt
             storedPrompt = (text, Int64(bitPattern: SystemPrompts.fingerprint(text)))

@@ -60,14 +60,19 @@ extension ExecutionStore {
         return result
     }
 
-    static let insertedColumns = [
-        "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens",
-        "total_tokens", "execution_time_ms", "temperature", "max_tokens", "error_message", "ai_model_id",
-        "execution_metadata", "system_prompt", "input_messages", "response_content", "trace_id", "session_id",
-        "user_id", "tags", "cached_input_tokens", "finish_reason", "time_to_first_token_ms", "system_prompt_id",
-    ]
-    static let systemPromptColumn = insertedColumns.firstIndex(of: "system_prompt")!
-    static let systemPromptIDColumn = insertedColumns.firstIndex(of: "system_prompt_id")!
+    /// The columns an insert sets: the event's fields under the same names (`Execution.fieldNames`), then
+    /// `system_prompt_id`. A new field is a column of its own (and a migration), nothing here.
+    static let insertedColumns = Execution.fieldNames + ["system_prompt_id"]
+    static let systemPromptColumn = column("system_prompt")
+    static let systemPromptIDColumn = column("system_prompt_id")
+    static let createdAtColumn = column("created_at")
+    static let totalTokensColumn = column("total_tokens")
+
+    /// The position of a column the code names (a programming error if it is not inserted).
+    private static func column(_ name: String) -> Int {
+        guard let index = insertedColumns.firstIndex(of: name) else { preconditionFailure("no inserted column \(name)") }
+        return index
+    }
 
     static let insertSQL = """
         INSERT INTO ai_executions (\(insertedColumns.joined(separator: ", ")))
@@ -82,34 +87,26 @@ extension ExecutionStore {
         return text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
     }
 
-    /// The values of `insertedColumns`, in their order.
-    static func columnValues(_ execution: Execution, createdAt: String) -> [(any DatabaseValueConvertible)?] {
-        [
-            execution.idString,
-            createdAt,
-            execution.usageType,
-            execution.provider,
-            execution.modelName,
-            execution.inputTokens,
-            execution.outputTokens,
-            execution.totalTokensOrSum,
-            execution.executionTimeMs,
-            execution.temperature,
-            execution.maxTokens,
-            storable(execution.errorMessage),
-            execution.aiModelID?.uuidString.lowercased(),
-            execution.executionMetadata?.serialized(),
-            storable(execution.systemPrompt),
-            execution.inputMessages.serialized(),
-            storable(execution.responseContent),
-            execution.traceID,
-            execution.sessionID,
-            execution.userID,
-            execution.tags.isEmpty ? nil : JSONValue.array(execution.tags.map(JSONValue.string)).serialized(),
-            execution.cachedInputTokens,
-            execution.finishReason,
-            execution.timeToFirstTokenMs,
-            nil,  // system_prompt_id: set by insert for a long prompt
-        ]
+    /// The values of `insertedColumns`, in their order: each field as its JSON form writes it (text,
+    /// integers, reals; arrays and objects as compact JSON), and `total_tokens` as the store keeps it
+    /// (`Execution.totalTokensOrSum`). `system_prompt_id` is NULL: the insert sets it for a long prompt.
+    static func columnValues(_ execution: Execution) -> [DatabaseValue] {
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(insertedColumns.count)
+        execution.forEachField { _, value in values.append(databaseValue(value)) }
+        values.append(.null)
+        values[totalTokensColumn] = execution.totalTokensOrSum?.databaseValue ?? .null
+        return values
+    }
+
+    private static func databaseValue(_ value: JSONValue?) -> DatabaseValue {
+        switch value {
+        case nil, .null?: .null
+        case .string(let text)?: (storable(text) ?? text).databaseValue
+        case .int(let number)?: number.databaseValue
+        case .double(let number)?: number.databaseValue
+        case .bool(let flag)?: flag.databaseValue
+        case .array?, .object?: (value ?? .null).serialized().databaseValue
+        }
     }
 }

@@ -108,6 +108,7 @@ extension ExecutionStore {
         }
     }
 
+    /// Reads every field from its column (`Execution.fields`); a long system prompt from `system_prompts`.
     private static func decodeExecution(_ row: Row) throws(StoreError) -> Execution {
         func json(_ column: String) throws(StoreError) -> JSONValue? {
             guard let text: String = try row[checked: column] else { return nil }
@@ -122,38 +123,31 @@ extension ExecutionStore {
             guard let uuid = UUID(canonical: text) else { throw .database("column \(column) does not hold a UUID") }
             return uuid
         }
-        guard let id = try uuid("id") else { throw .database("column id is NULL") }
-        guard let createdAt = Timestamp.parse(try row[checked: "created_at"]) else {
-            throw .database("column created_at does not hold an RFC 3339 time")
+        var execution = Execution(id: Execution.placeholderID, usageType: "", provider: "", modelName: "")
+        for field in Execution.fields {
+            let column = field.key
+            switch field.kind {
+            case .id:
+                guard let id = try uuid(column) else { throw .database("column id is NULL") }
+                execution.id = id
+            case .uuid(let path): execution[keyPath: path] = try uuid(column)
+            case .requiredText(let path, _): execution[keyPath: path] = try row[checked: column]
+            case .text(let path, _): execution[keyPath: path] = try row[checked: column]
+            case .count(let path): execution[keyPath: path] = try row[checked: column]
+            case .number(let path): execution[keyPath: path] = try row[checked: column]
+            case .messages: execution.inputMessages = try json(column) ?? .array([])
+            case .object(let path): execution[keyPath: path] = try json(column)
+            case .time:
+                guard let date = Timestamp.parse(try row[checked: column]) else {
+                    throw .database("column \(column) does not hold an RFC 3339 time")
+                }
+                execution.createdAt = date
+            case .tags:
+                if case .array(let values)? = try json(column) { execution.tags = values.compactMap(\.stringValue) }
+            }
         }
-        var tags: [String] = []
-        if case .array(let values)? = try json("tags") { tags = values.compactMap(\.stringValue) }
-        let inlinePrompt: String? = try row[checked: "system_prompt"]
-        let storedPrompt: String? = try row[checked: "stored_system_prompt"]
-        return try Execution(
-            id: id,
-            aiModelID: uuid("ai_model_id"),
-            usageType: row[checked: "usage_type"],
-            inputMessages: json("input_messages") ?? .array([]),
-            systemPrompt: inlinePrompt ?? storedPrompt,
-            responseContent: row[checked: "response_content"],
-            inputTokens: row[checked: "input_tokens"],
-            outputTokens: row[checked: "output_tokens"],
-            totalTokens: row[checked: "total_tokens"],
-            provider: row[checked: "provider"],
-            modelName: row[checked: "model_name"],
-            temperature: row[checked: "temperature"],
-            maxTokens: row[checked: "max_tokens"],
-            executionMetadata: json("execution_metadata"),
-            errorMessage: row[checked: "error_message"],
-            executionTimeMs: row[checked: "execution_time_ms"],
-            createdAt: createdAt,
-            traceID: row[checked: "trace_id"],
-            sessionID: row[checked: "session_id"],
-            userID: row[checked: "user_id"],
-            tags: tags,
-            cachedInputTokens: row[checked: "cached_input_tokens"],
-            finishReason: row[checked: "finish_reason"],
-            timeToFirstTokenMs: row[checked: "time_to_first_token_ms"])
+        // Since v6 a long prompt is stored once: the row's own column is NULL then.
+        if execution.systemPrompt == nil { execution.systemPrompt = try row[checked: "stored_system_prompt"] }
+        return execution
     }
 }

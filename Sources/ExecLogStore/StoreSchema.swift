@@ -169,7 +169,8 @@ enum StoreSchema {
         migrator.registerMigration("v7") { db in
             // Dead letters are bounded (retention and a size cap, kept by the writer): their count and
             // bytes (payload and reason) are kept by triggers, so that a check is one row, never a scan,
-            // and stays right when rows are deleted from the sqlite3 shell.
+            // and stays right when rows are deleted from the sqlite3 shell. The size is written out, as
+            // a migration's text never changes; `DeadLetter.sizeSQL` says the same (a test checks it).
             try db.execute(
                 sql: """
                     CREATE TABLE dead_letter_totals (
@@ -178,18 +179,20 @@ enum StoreSchema {
                         bytes INTEGER NOT NULL
                     );
                     INSERT INTO dead_letter_totals (id, count, bytes)
-                        SELECT 1, count(*), coalesce(sum(\(DeadLetter.sizeSQL(""))), 0) FROM dead_letters;
+                        SELECT 1, count(*), coalesce(sum(length(payload) + length(CAST(reason AS BLOB))), 0)
+                        FROM dead_letters;
                     CREATE TRIGGER dead_letters_counted_on_insert AFTER INSERT ON dead_letters BEGIN
-                        UPDATE dead_letter_totals SET count = count + 1, bytes = bytes + \(DeadLetter.sizeSQL("NEW."))
+                        UPDATE dead_letter_totals SET count = count + 1, bytes = bytes + (length(NEW.payload) + length(CAST(NEW.reason AS BLOB)))
                         WHERE id = 1;
                     END;
                     CREATE TRIGGER dead_letters_counted_on_delete AFTER DELETE ON dead_letters BEGIN
-                        UPDATE dead_letter_totals SET count = count - 1, bytes = bytes - \(DeadLetter.sizeSQL("OLD."))
+                        UPDATE dead_letter_totals SET count = count - 1, bytes = bytes - (length(OLD.payload) + length(CAST(OLD.reason AS BLOB)))
                         WHERE id = 1;
                     END;
                     CREATE TRIGGER dead_letters_counted_on_update AFTER UPDATE OF payload, reason ON dead_letters BEGIN
                         UPDATE dead_letter_totals
-                        SET bytes = bytes - \(DeadLetter.sizeSQL("OLD.")) + \(DeadLetter.sizeSQL("NEW."))
+                        SET bytes = bytes - (length(OLD.payload) + length(CAST(OLD.reason AS BLOB)))
+                            + (length(NEW.payload) + length(CAST(NEW.reason AS BLOB)))
                         WHERE id = 1;
                     END;
                     """)

@@ -370,7 +370,7 @@ struct ExecutionReportTests {
             id: UUID(uuidString: "01a21c58-7419-7000-8000-0000000000fe")!, usageType: "general", provider: "openai",
             modelName: "gpt-5", createdAt: base)
         let object = try jsonObject(ExecutionReport.json(execution))
-        #expect(Set(object.keys) == Set(Execution.CodingKeys.allCases.map(\.rawValue)))
+        #expect(Set(object.keys) == Set(Execution.fieldNames))
         #expect(object["id"] as? String == "01a21c58-7419-7000-8000-0000000000fe")
         #expect(object["error_message"] is NSNull)
         #expect(object["tags"] as? [String] == [])

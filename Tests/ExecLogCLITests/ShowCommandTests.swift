@@ -63,7 +63,7 @@ struct ShowCommandTests {
             for execution in candidates {
                 let result = try CLI.succeed(["show", "--db", store.path, "--json", execution.idString])
                 let object = try jsonObject(result.stdout)
-                #expect(Set(object.keys) == Set(Execution.CodingKeys.allCases.map(\.rawValue)))
+                #expect(Set(object.keys) == Set(Execution.fieldNames))
                 #expect(object["id"] as? String == execution.idString)
                 #expect(object["usage_type"] as? String == execution.usageType)
                 #expect(object["provider"] as? String == execution.provider)
@@ -81,7 +81,7 @@ struct ShowCommandTests {
                 for key in ["input_tokens", "error_message", "system_prompt", "response_content", "temperature"] {
                     #expect(object[key] != nil, "\(key) present even when null")
                 }
-                let decoded = try JSONDecoder().decode(Execution.self, from: Data(result.stdout.utf8))
+                let decoded = try Execution.decodeEvent(Data(result.stdout.utf8))
                 var stored = execution
                 stored.totalTokens = execution.totalTokensOrSum
                 #expect(decoded == stored)

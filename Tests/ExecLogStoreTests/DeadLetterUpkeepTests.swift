@@ -104,5 +104,11 @@ import Testing
         }
         let store = try ExecutionStore(path: path, mode: .readWrite)
         #expect(try store.deadLetterTotals() == DeadLetterTotals(count: 3, bytes: letters.reduce(0) { $0 + $1.storedBytes }))
+        // The migration's frozen text counts a dead letter as the code does.
+        let triggers = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dead_letters_%'")
+        }
+        #expect(triggers.count == 3)
+        #expect(triggers.allSatisfy { $0.contains(DeadLetter.sizeSQL("NEW.")) || $0.contains(DeadLetter.sizeSQL("OLD.")) })
     }
 }

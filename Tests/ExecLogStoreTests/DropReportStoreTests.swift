@@ -36,7 +36,7 @@ import Testing
                             VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
                             """,
                         arguments: StatementArguments(
-                            Array(ExecutionStore.columnValues(execution, createdAt: Timestamp.format(execution.createdAt)).dropLast())))
+                            Array(ExecutionStore.columnValues(execution).dropLast())))
                 }
                 try db.execute(
                     sql: "INSERT INTO dead_letters (received_at, reason, payload_size, payload) VALUES (?, ?, ?, ?)",

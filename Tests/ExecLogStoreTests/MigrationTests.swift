@@ -16,10 +16,10 @@ import Testing
             #expect(try db.tableExists("ai_executions"))
             #expect(try db.tableExists("dead_letters"))
             let columns = Set(try db.columns(in: "ai_executions").map(\.name))
-            #expect(columns == Set(Execution.CodingKeys.allCases.map(\.stringValue)).union(["system_prompt_id"]))
+            #expect(columns == Set(Execution.fieldNames).union(["system_prompt_id"]))
             // The view has every field of an execution, the system prompt resolved.
             let viewColumns = Set(try db.columns(in: "ai_executions_full").map(\.name))
-            #expect(viewColumns == Set(Execution.CodingKeys.allCases.map(\.stringValue)))
+            #expect(viewColumns == Set(Execution.fieldNames))
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             #expect(try Int.fetchOne(db, sql: "PRAGMA page_size") == 16_384)
         }

@@ -85,7 +85,7 @@ import Testing
         try queue.write { db in
             try db.execute(
                 sql: ExecutionStore.insertSQL,
-                arguments: StatementArguments(ExecutionStore.columnValues(execution, createdAt: Timestamp.format(execution.createdAt))))
+                arguments: StatementArguments(ExecutionStore.columnValues(execution)))
         }
         #expect(try Self.counts(store) == (prompts: 0, inline: 1, pointing: 0))
         #expect(try store.insert([execution]) == InsertResult(duplicates: 1))
