@@ -53,10 +53,7 @@ final class CommitLoop: Sendable {
         }
         while let group = queue.nextGroup(idle: idleWait()) {
             if !group.isEmpty {
-                if let stored = commit(group), stored.count > 0 {
-                    deadLetters.stored(count: stored.count, bytes: stored.bytes)
-                    publish(deadLetters.totals)
-                }
+                commit(group, deadLetters: &deadLetters)
                 checkpointer.committed()
                 checkpoints.committed()
                 checkpointIfDue(&checkpoints, idle: false)
@@ -86,8 +83,8 @@ final class CommitLoop: Sendable {
     /// Commits the group, retrying with back-off while SQLite fails (disk full, I/O error, lock timeout):
     /// nothing is acked until the COMMIT returned. At shutdown it gives up after a while; the emitters
     /// still hold those events and will send them again. Either way it tells the queue the group is finished.
-    /// Returns the dead letters it stored (nil when it gave up).
-    private func commit(_ group: [PendingBatch]) -> DeadLetterTotals? {
+    /// The dead letters it stored are counted in `deadLetters`, and in the status before any ack leaves.
+    private func commit(_ group: [PendingBatch], deadLetters: inout DeadLetterUpkeep) {
         var delay = 0.05
         var firstFailure: Date?
         while true {
@@ -121,9 +118,14 @@ final class CommitLoop: Sendable {
                     }
                 }
                 // Out of queue_depth before any ack leaves: a status asked right after an ack must not count
-                // that batch's events as still waiting.
+                // that batch's events as still waiting (nor miss its dead letters).
                 queue.finished(group)
+                let storedLetters = group.lazy.flatMap(\.store.deadLetters)
+                deadLetters.stored(count: storedLetters.count, bytes: storedLetters.reduce(0) { $0 + $1.storedBytes })
+                let letterTotals = deadLetters.totals
                 counters.update { status in
+                    status.deadLetters = letterTotals.count
+                    status.deadLetterBytes = letterTotals.bytes
                     status.stored += stored
                     status.duplicates += duplicates
                     status.rejected += rejected
@@ -137,8 +139,7 @@ final class CommitLoop: Sendable {
                 outbox.withLock { $0.append(contentsOf: acks) }
                 acksReady.signal()
                 logDrops(newReports)
-                let deadLetters = group.lazy.flatMap(\.store.deadLetters)
-                return DeadLetterTotals(count: deadLetters.count, bytes: deadLetters.reduce(0) { $0 + $1.storedBytes })
+                return
             } catch {
                 counters.update { $0.commitFailures += 1 }
                 let since = firstFailure ?? Date()
@@ -147,7 +148,7 @@ final class CommitLoop: Sendable {
                     abandonedEvents.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
                     queue.finished(group)
                     logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])
-                    return nil
+                    return
                 }
                 logger.error(
                     "commit failed, rolled back; retrying", metadata: ["error": "\(error)", "retry_in_s": "\(delay)"])

@@ -27,6 +27,7 @@ struct DeadLetterUpkeep {
 
     /// A commit stored these dead letters.
     mutating func stored(count: Int, bytes: Int) {
+        guard count > 0 else { return }
         totals.count += count
         totals.bytes += bytes
         if let maxBytes, totals.bytes > maxBytes { backlog = true }
