@@ -11,45 +11,66 @@ extension Execution {
         guard case .object(let members) = event else {
             throw ExecutionError(field: nil, "an event must be a JSON object")
         }
-        let reader = JSONFieldReader(fields: members)
         self.init(id: Self.placeholderID, usageType: "", provider: "", modelName: "", createdAt: receivedAt)
-        for field in Self.fields { try read(field, from: reader) }
+        var reader = EventFieldReader(reader: JSONFieldReader(fields: members))
+        try visitFields(&reader)
+    }
+}
+
+/// Reads each field from the event's members, by its kind.
+private struct EventFieldReader: ExecutionFieldVisitor {
+    typealias Failure = ExecutionError
+    let reader: JSONFieldReader
+
+    mutating func id(_ name: StaticString, _ value: inout UUID) throws(ExecutionError) {
+        let key = name.description
+        value = try Self.uuid(try reader.requiredString(key), field: key)
     }
 
-    /// Where a decoded event starts, before its fields are read: no clock, no random bits.
-    public static let placeholderID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    mutating func uuid(_ name: StaticString, _ value: inout UUID?) throws(ExecutionError) {
+        let key = name.description
+        if let text = try reader.string(key) { value = try Self.uuid(text, field: key) }
+    }
 
-    private mutating func read(_ field: ExecutionField, from reader: JSONFieldReader) throws(ExecutionError) {
-        let key = field.key
-        switch field.kind {
-        case .id:
-            id = try Self.uuid(try reader.requiredString(key), field: key)
-        case .uuid(let path):
-            if let text = try reader.string(key) { self[keyPath: path] = try Self.uuid(text, field: key) }
-        case .requiredText(let path, _):
-            self[keyPath: path] = try reader.requiredString(key)
-        case .text(let path, _):
-            self[keyPath: path] = try reader.string(key)
-        case .count(let path):
-            self[keyPath: path] = try reader.integer(key)
-        case .number(let path):
-            self[keyPath: path] = try reader.number(key)
-        case .messages:
-            // Any JSON value here; validate() requires an array (and says so, also for null).
-            guard let messages = reader.fields[key] else { throw ExecutionError(field: key, "required field is missing") }
-            inputMessages = messages
-        case .object(let path):
-            let value = reader.fields[key]
-            self[keyPath: path] = value == .null ? nil : value
-        case .time:
-            if let date = try reader.time(key) { createdAt = date }
-        case .tags:
-            tags = try reader.strings(key) ?? []
-        }
+    mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) throws(ExecutionError) {
+        value = try reader.requiredString(name.description)
+    }
+
+    mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) throws(ExecutionError) {
+        value = try reader.string(name.description)
+    }
+
+    mutating func count(_ name: StaticString, _ value: inout Int?) throws(ExecutionError) {
+        value = try reader.integer(name.description)
+    }
+
+    mutating func number(_ name: StaticString, _ value: inout Double?) throws(ExecutionError) {
+        value = try reader.number(name.description)
+    }
+
+    /// Absent: left as it is, the time the event was received.
+    mutating func time(_ name: StaticString, _ value: inout Date) throws(ExecutionError) {
+        if let date = try reader.time(name.description) { value = date }
+    }
+
+    mutating func tags(_ name: StaticString, _ value: inout [String]) throws(ExecutionError) {
+        value = try reader.strings(name.description) ?? []
+    }
+
+    mutating func object(_ name: StaticString, _ value: inout JSONValue?) throws(ExecutionError) {
+        let member = reader.fields[name.description]
+        value = member == .null ? nil : member
+    }
+
+    /// Any JSON value here; `validate()` requires an array (and says so, also for null).
+    mutating func messages(_ name: StaticString, _ value: inout JSONValue) throws(ExecutionError) {
+        let key = name.description
+        guard let member = reader.fields[key] else { throw ExecutionError(field: key, "required field is missing") }
+        value = member
     }
 
     private static func uuid(_ text: String, field: String) throws(ExecutionError) -> UUID {
-        guard let uuid = UUID(canonical: text) else { throw ExecutionError(field: field, notAUUID(text)) }
+        guard let uuid = UUID(canonical: text) else { throw ExecutionError(field: field, Execution.notAUUID(text)) }
         return uuid
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Execution {
     /// Limits every stored execution satisfies; the wire protocol rejects events beyond them.
     public enum Limits {
@@ -10,39 +12,15 @@ extension Execution {
         public static let tagLength = 1...100
     }
 
-    /// Checks the limits and the shapes the store relies on (`Execution.fields` says which apply to each
-    /// field). Lengths count Unicode scalars.
+    /// Checks the limits and the shapes the store relies on, field by field (`visitFields`). Lengths
+    /// count Unicode scalars.
     public func validate() throws(ExecutionError) {
-        for field in Self.fields {
-            let key = field.key
-            switch field.kind {
-            case .requiredText(let path, let length):
-                try Self.checkLength(self[keyPath: path], length, key)
-            case .text(let path, let length?):
-                if let value = self[keyPath: path] { try Self.checkLength(value, length, key) }
-            case .count(let path):
-                if let value = self[keyPath: path], value < 0 { throw ExecutionError(field: key, "must not be negative") }
-            case .number(let path):
-                if let value = self[keyPath: path], !value.isFinite || value < 0 {
-                    throw ExecutionError(field: key, "must be a finite number ≥ 0")
-                }
-            case .messages:
-                guard inputMessages.isArray else { throw ExecutionError(field: key, "expected an array") }
-            case .object(let path):
-                if let value = self[keyPath: path], !value.isObject { throw ExecutionError(field: key, "expected an object") }
-            case .tags:
-                guard Limits.tagCount.contains(tags.count) else {
-                    throw ExecutionError(field: key, "at most \(Limits.tagCount.upperBound) tags")
-                }
-                for (index, tag) in tags.enumerated() { try Self.checkLength(tag, Limits.tagLength, "\(key).[\(index)]") }
-            case .id, .uuid, .time, .text(_, nil):
-                break
-            }
-        }
+        var validator = FieldValidator()
+        try visitFieldValues(&validator)
     }
 
     /// Also refuses NUL in these short, identifier-like fields: SQLite's C API would cut the text there.
-    private static func checkLength(_ value: String, _ limit: ClosedRange<Int>, _ field: String) throws(ExecutionError) {
+    static func checkLength(_ value: String, _ limit: ClosedRange<Int>, _ field: String) throws(ExecutionError) {
         if value.utf8.contains(0) { throw ExecutionError(field: field, "must not contain a NUL character") }
         let count = value.unicodeScalars.count
         guard limit.contains(count) else {
@@ -50,5 +28,50 @@ extension Execution {
                 field: field,
                 count == 0 ? "must not be empty" : "\(count) characters, more than \(limit.upperBound)")
         }
+    }
+}
+
+/// Checks each field against its kind's rules.
+private struct FieldValidator: ExecutionFieldVisitor {
+    typealias Failure = ExecutionError
+
+    mutating func id(_ name: StaticString, _ value: inout UUID) {}
+    mutating func uuid(_ name: StaticString, _ value: inout UUID?) {}
+    mutating func time(_ name: StaticString, _ value: inout Date) {}
+
+    mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) throws(ExecutionError) {
+        try Execution.checkLength(value, length, name.description)
+    }
+
+    mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) throws(ExecutionError) {
+        if let value, let length { try Execution.checkLength(value, length, name.description) }
+    }
+
+    mutating func count(_ name: StaticString, _ value: inout Int?) throws(ExecutionError) {
+        if let value, value < 0 { throw ExecutionError(field: name.description, "must not be negative") }
+    }
+
+    mutating func number(_ name: StaticString, _ value: inout Double?) throws(ExecutionError) {
+        if let value, !value.isFinite || value < 0 {
+            throw ExecutionError(field: name.description, "must be a finite number ≥ 0")
+        }
+    }
+
+    mutating func tags(_ name: StaticString, _ value: inout [String]) throws(ExecutionError) {
+        let key = name.description
+        guard Execution.Limits.tagCount.contains(value.count) else {
+            throw ExecutionError(field: key, "at most \(Execution.Limits.tagCount.upperBound) tags")
+        }
+        for (index, tag) in value.enumerated() {
+            try Execution.checkLength(tag, Execution.Limits.tagLength, "\(key).[\(index)]")
+        }
+    }
+
+    mutating func object(_ name: StaticString, _ value: inout JSONValue?) throws(ExecutionError) {
+        if let value, !value.isObject { throw ExecutionError(field: name.description, "expected an object") }
+    }
+
+    mutating func messages(_ name: StaticString, _ value: inout JSONValue) throws(ExecutionError) {
+        guard value.isArray else { throw ExecutionError(field: name.description, "expected an array") }
     }
 }

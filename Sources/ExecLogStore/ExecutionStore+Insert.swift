@@ -87,26 +87,42 @@ extension ExecutionStore {
         return text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
     }
 
-    /// The values of `insertedColumns`, in their order: each field as its JSON form writes it (text,
-    /// integers, reals; arrays and objects as compact JSON), and `total_tokens` as the store keeps it
-    /// (`Execution.totalTokensOrSum`). `system_prompt_id` is NULL: the insert sets it for a long prompt.
+    /// The values of `insertedColumns`, in their order (`Execution.visitFields`): text, integers, reals,
+    /// JSON as its compact text, `total_tokens` as the store keeps it (`Execution.totalTokensOrSum`).
+    /// `system_prompt_id` is NULL: the insert sets it for a long prompt.
     static func columnValues(_ execution: Execution) -> [DatabaseValue] {
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(insertedColumns.count)
-        execution.forEachField { _, value in values.append(databaseValue(value)) }
-        values.append(.null)
-        values[totalTokensColumn] = execution.totalTokensOrSum?.databaseValue ?? .null
-        return values
+        var binder = ColumnBinder()
+        binder.values.reserveCapacity(insertedColumns.count)
+        execution.visitFieldValues(&binder)
+        binder.values.append(.null)
+        binder.values[totalTokensColumn] = execution.totalTokensOrSum?.databaseValue ?? .null
+        return binder.values
+    }
+}
+
+/// Each field's column value, in the fields' order.
+private struct ColumnBinder: ExecutionFieldVisitor {
+    typealias Failure = Never
+    var values: [DatabaseValue] = []
+
+    private mutating func text(_ value: String?) {
+        values.append(ExecutionStore.storable(value)?.databaseValue ?? .null)
     }
 
-    private static func databaseValue(_ value: JSONValue?) -> DatabaseValue {
-        switch value {
-        case nil, .null?: .null
-        case .string(let text)?: (storable(text) ?? text).databaseValue
-        case .int(let number)?: number.databaseValue
-        case .double(let number)?: number.databaseValue
-        case .bool(let flag)?: flag.databaseValue
-        case .array?, .object?: (value ?? .null).serialized().databaseValue
-        }
+    private mutating func json(_ value: JSONValue?) {
+        values.append(value?.serialized().databaseValue ?? .null)
     }
+
+    mutating func id(_ name: StaticString, _ value: inout UUID) { text(value.uuidString.lowercased()) }
+    mutating func uuid(_ name: StaticString, _ value: inout UUID?) { text(value?.uuidString.lowercased()) }
+    mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) { text(value) }
+    mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) { text(value) }
+    mutating func count(_ name: StaticString, _ value: inout Int?) { values.append(value?.databaseValue ?? .null) }
+    mutating func number(_ name: StaticString, _ value: inout Double?) { values.append(value?.databaseValue ?? .null) }
+    mutating func time(_ name: StaticString, _ value: inout Date) { text(Timestamp.format(value)) }
+    mutating func tags(_ name: StaticString, _ value: inout [String]) {
+        json(value.isEmpty ? nil : .array(value.map(JSONValue.string)))
+    }
+    mutating func object(_ name: StaticString, _ value: inout JSONValue?) { json(value) }
+    mutating func messages(_ name: StaticString, _ value: inout JSONValue) { json(value) }
 }

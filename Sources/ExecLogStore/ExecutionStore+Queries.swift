@@ -108,46 +108,67 @@ extension ExecutionStore {
         }
     }
 
-    /// Reads every field from its column (`Execution.fields`); a long system prompt from `system_prompts`.
+    /// Reads every field from its column (`Execution.visitFields`), a long system prompt from `system_prompts`.
     private static func decodeExecution(_ row: Row) throws(StoreError) -> Execution {
-        func json(_ column: String) throws(StoreError) -> JSONValue? {
-            guard let text: String = try row[checked: column] else { return nil }
-            do {
-                return try JSONValue.parse(text)
-            } catch {
-                throw .database("column \(column) does not hold valid JSON")
-            }
-        }
-        func uuid(_ column: String) throws(StoreError) -> UUID? {
-            guard let text: String = try row[checked: column] else { return nil }
-            guard let uuid = UUID(canonical: text) else { throw .database("column \(column) does not hold a UUID") }
-            return uuid
-        }
         var execution = Execution(id: Execution.placeholderID, usageType: "", provider: "", modelName: "")
-        for field in Execution.fields {
-            let column = field.key
-            switch field.kind {
-            case .id:
-                guard let id = try uuid(column) else { throw .database("column id is NULL") }
-                execution.id = id
-            case .uuid(let path): execution[keyPath: path] = try uuid(column)
-            case .requiredText(let path, _): execution[keyPath: path] = try row[checked: column]
-            case .text(let path, _): execution[keyPath: path] = try row[checked: column]
-            case .count(let path): execution[keyPath: path] = try row[checked: column]
-            case .number(let path): execution[keyPath: path] = try row[checked: column]
-            case .messages: execution.inputMessages = try json(column) ?? .array([])
-            case .object(let path): execution[keyPath: path] = try json(column)
-            case .time:
-                guard let date = Timestamp.parse(try row[checked: column]) else {
-                    throw .database("column \(column) does not hold an RFC 3339 time")
-                }
-                execution.createdAt = date
-            case .tags:
-                if case .array(let values)? = try json(column) { execution.tags = values.compactMap(\.stringValue) }
-            }
-        }
+        var reader = ColumnReader(row: row)
+        try execution.visitFields(&reader)
         // Since v6 a long prompt is stored once: the row's own column is NULL then.
         if execution.systemPrompt == nil { execution.systemPrompt = try row[checked: "stored_system_prompt"] }
         return execution
+    }
+}
+
+/// Reads each field from its column, by its kind.
+private struct ColumnReader: ExecutionFieldVisitor {
+    typealias Failure = StoreError
+    let row: Row
+
+    private func json(_ column: String) throws(StoreError) -> JSONValue? {
+        guard let text: String = try row[checked: column] else { return nil }
+        do {
+            return try JSONValue.parse(text)
+        } catch {
+            throw .database("column \(column) does not hold valid JSON")
+        }
+    }
+
+    private func uuid(_ column: String) throws(StoreError) -> UUID? {
+        guard let text: String = try row[checked: column] else { return nil }
+        guard let uuid = UUID(canonical: text) else { throw .database("column \(column) does not hold a UUID") }
+        return uuid
+    }
+
+    mutating func id(_ name: StaticString, _ value: inout UUID) throws(StoreError) {
+        guard let id = try uuid(name.description) else { throw .database("column id is NULL") }
+        value = id
+    }
+
+    mutating func uuid(_ name: StaticString, _ value: inout UUID?) throws(StoreError) { value = try uuid(name.description) }
+    mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) throws(StoreError) {
+        value = try row[checked: name.description]
+    }
+    mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) throws(StoreError) {
+        value = try row[checked: name.description]
+    }
+    mutating func count(_ name: StaticString, _ value: inout Int?) throws(StoreError) { value = try row[checked: name.description] }
+    mutating func number(_ name: StaticString, _ value: inout Double?) throws(StoreError) { value = try row[checked: name.description] }
+
+    mutating func time(_ name: StaticString, _ value: inout Date) throws(StoreError) {
+        let column = name.description
+        guard let date = Timestamp.parse(try row[checked: column]) else {
+            throw .database("column \(column) does not hold an RFC 3339 time")
+        }
+        value = date
+    }
+
+    mutating func tags(_ name: StaticString, _ value: inout [String]) throws(StoreError) {
+        if case .array(let values)? = try json(name.description) { value = values.compactMap(\.stringValue) }
+    }
+
+    mutating func object(_ name: StaticString, _ value: inout JSONValue?) throws(StoreError) { value = try json(name.description) }
+
+    mutating func messages(_ name: StaticString, _ value: inout JSONValue) throws(StoreError) {
+        value = try json(name.description) ?? .array([])
     }
 }
