@@ -4,8 +4,8 @@ import Foundation
 /// What the writer did with each event of a batch. stored + duplicates + rejected.count = events sent.
 /// It answers a drop report too, as a batch of one: stored 1, or duplicates 1 when that report id was
 /// already stored.
-public struct Ack: Sendable, Equatable, Codable {
-    public struct Rejection: Sendable, Equatable, Codable {
+public struct Ack: Sendable, Equatable, Decodable {
+    public struct Rejection: Sendable, Equatable, Decodable {
         /// Position of the event in its batch, from 0.
         public var index: Int
         /// The event's id when it could be read.
@@ -16,13 +16,6 @@ public struct Ack: Sendable, Equatable, Codable {
             self.index = index
             self.id = id
             self.error = error
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(index, forKey: .index)
-            try container.encode(id, forKey: .id)  // null, not absent, as docs/PROTOCOL.md shows
-            try container.encode(error, forKey: .error)
         }
     }
 
@@ -38,8 +31,8 @@ public struct Ack: Sendable, Equatable, Codable {
 
     public var eventCount: Int { stored + duplicates + rejected.count }
 
-    /// Written by hand (keys sorted, `id` null when unknown): it cannot fail, whatever the rejected
-    /// events held.
+    /// Written by hand (keys sorted, `id` null, not absent, when unknown, as docs/PROTOCOL.md shows): it
+    /// cannot fail, whatever the rejected events held.
     public var json: [UInt8] {
         let rejections = rejected.map { rejection -> JSONValue in
             [
