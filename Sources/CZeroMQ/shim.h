@@ -8,4 +8,7 @@
 #include <errno.h>
 static inline int czmq_errno(void) { return zmq_errno(); }
 
+// eventfd, for WakeupSignal: Swift's Glibc module does not import <sys/eventfd.h>.
+#include <sys/eventfd.h>
+
 #endif

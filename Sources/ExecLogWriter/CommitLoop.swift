@@ -36,7 +36,8 @@ final class CommitLoop: Sendable {
 
     /// Runs until the queue is stopped and drained.
     func run() {
-        var nextRetention = Date()
+        // Intervals on the monotonic clock: a wall clock set back must not stop retention for that long.
+        var nextRetention = ContinuousClock.now
         var checkpoints = CheckpointSchedule()
         var deadLetters = DeadLetterUpkeep(
             retention: configuration.deadLetterRetention, maxBytes: configuration.maxDeadLetterBytes)
@@ -49,7 +50,7 @@ final class CommitLoop: Sendable {
         // While retention has a backlog, idle turns come quickly, so a first clean-up of millions of
         // rows takes minutes, not hours; ingestion still comes first (a chunk is one short transaction).
         func idleWait() -> TimeInterval {
-            (Date() >= nextRetention && configuration.retention != nil) || deadLetters.hasBacklog ? 0.01 : 1
+            (ContinuousClock.now >= nextRetention && configuration.retention != nil) || deadLetters.hasBacklog ? 0.01 : 1
         }
         while let group = queue.nextGroup(idle: idleWait()) {
             if !group.isEmpty {
@@ -60,8 +61,8 @@ final class CommitLoop: Sendable {
             } else {
                 checkpointIfDue(&checkpoints, idle: true)
             }
-            if let retention = configuration.retention, Date() >= nextRetention {
-                nextRetention = pruneChunk(retention) ? Date() : Date().addingTimeInterval(60)
+            if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
+                nextRetention = ContinuousClock.now + (pruneChunk(retention) ? .zero : .seconds(60))
             }
             if let trim = deadLetters.runIfDue(store: store, logger: logger) {
                 counters.update { status in
@@ -86,7 +87,7 @@ final class CommitLoop: Sendable {
     /// The dead letters it stored are counted in `deadLetters`, and in the status before any ack leaves.
     private func commit(_ group: [PendingBatch], deadLetters: inout DeadLetterUpkeep) {
         var delay = 0.05
-        var firstFailure: Date?
+        var firstFailure: ContinuousClock.Instant?
         while true {
             let started = ContinuousClock.now
             do {
@@ -142,9 +143,9 @@ final class CommitLoop: Sendable {
                 return
             } catch {
                 counters.update { $0.commitFailures += 1 }
-                let since = firstFailure ?? Date()
+                let since = firstFailure ?? ContinuousClock.now
                 firstFailure = since
-                if queue.isStopping, Date().timeIntervalSince(since) > 10 {
+                if queue.isStopping, ContinuousClock.now - since > .seconds(10) {
                     abandonedEvents.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
                     queue.finished(group)
                     logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])

@@ -1,3 +1,4 @@
+import CZeroMQ
 import Glibc
 
 /// A Linux eventfd that lets any thread wake a thread blocked in ``Poller/poll(_:timeoutMilliseconds:)``.
@@ -10,8 +11,7 @@ public final class WakeupSignal: Sendable {
     public let fileDescriptor: Int32
 
     public init() throws {
-        // Linux defines EFD_NONBLOCK and EFD_CLOEXEC as O_NONBLOCK and O_CLOEXEC.
-        let descriptor = eventfd(0, O_NONBLOCK | O_CLOEXEC)
+        let descriptor = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         guard descriptor >= 0 else { throw ZMQError(operation: "eventfd", code: errno) }
         fileDescriptor = descriptor
     }
@@ -41,19 +41,3 @@ public final class WakeupSignal: Sendable {
         close(fileDescriptor)
     }
 }
-
-/// Swift's Glibc module does not import <sys/eventfd.h>, and a module cannot carry its own C
-/// declaration; glibc exports the symbol, so look it up once.
-private func eventfd(_ initialValue: UInt32, _ flags: Int32) -> Int32 {
-    eventfdFunction(initialValue, flags)
-}
-
-private typealias EventFDFunction = @convention(c) (UInt32, Int32) -> Int32
-
-private let eventfdFunction: EventFDFunction = {
-    // A nil handle is RTLD_DEFAULT: search the whole process, where libc is loaded.
-    guard let symbol = dlsym(nil, "eventfd") else {
-        fatalError("eventfd not found in the C library")
-    }
-    return unsafeBitCast(symbol, to: EventFDFunction.self)
-}()
