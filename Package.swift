@@ -65,16 +65,23 @@ let package = Package(
         .executableTarget(
             name: "execlogd",
             dependencies: [
-                "ExecLogWriter", "ExecLogModel", "ExecLogStore", "ExecLogCLI", "ZeroMQ",
+                "ExecLogWriter", "ExecLogModel", "ExecLogStore", "ExecLogWire", "ExecLogArguments", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
+        // What the three executables' flags share: the duration type, read by the one duration rule.
+        .target(
+            name: "ExecLogArguments",
+            dependencies: ["ExecLogModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // The query CLI: logic in a library that tests call, a thin executable.
         .target(
             name: "ExecLogCLI",
-            dependencies: ["ExecLogModel", "ExecLogStore", "ExecLogWire", "ZeroMQ"]
+            // ExecLog for the clients' one rule on endpoints and CURVE keys from the environment.
+            dependencies: ["ExecLog", "ExecLogModel", "ExecLogStore", "ExecLogWire", "ZeroMQ"]
         ),
         // `execlog serve`: the REST API and the dashboard page, on Hummingbird.
         .target(
@@ -94,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "execlog",
             dependencies: [
-                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogServer", "ZeroMQ",
+                "ExecLogCLI", "ExecLogArguments", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogServer", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -105,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "execlog-loadgen",
             dependencies: [
-                "ExecLog", "ExecLogSimulation", "ExecLogStore", "ExecLogModel",
+                "ExecLog", "ExecLogArguments", "ExecLogSimulation", "ExecLogStore", "ExecLogModel", "ExecLogWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

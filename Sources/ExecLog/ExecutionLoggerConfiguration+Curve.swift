@@ -1,3 +1,4 @@
+import ExecLogWire
 import Foundation
 import ZeroMQ
 
@@ -15,34 +16,48 @@ extension ExecutionLoggerConfiguration.EnvironmentKey {
 }
 
 extension ExecutionLoggerConfiguration {
-    /// Reads the `EXECLOG_CURVE_*` variables. A key and its `_FILE` variant together are an error.
-    mutating func readCurveKeys(from environment: [String: String]) throws(ConfigurationError) {
-        typealias Key = EnvironmentKey
+    /// The two keys a CURVE client reads from its environment.
+    public enum CurveKeyRole: Sendable {
+        /// The writer's public key: `EXECLOG_CURVE_SERVER_KEY` or `EXECLOG_CURVE_SERVER_KEY_FILE`.
+        case server
+        /// The client's secret key: `EXECLOG_CURVE_SECRET_KEY` or `EXECLOG_CURVE_SECRET_KEY_FILE` (mode 0600).
+        case secret
+    }
+
+    /// One CURVE key from the environment, the rule of every client (the library, `execlog status`):
+    /// its variable or its `_FILE` variable, never both; nil when neither is set.
+    public static func curveKey(_ role: CurveKeyRole, from environment: [String: String]) throws(ConfigurationError) -> String? {
+        let (valueName, fileName) = switch role {
+        case .server: (EnvironmentKey.curveServerKey, EnvironmentKey.curveServerKeyFile)
+        case .secret: (EnvironmentKey.curveSecretKey, EnvironmentKey.curveSecretKeyFile)
+        }
         func setting(_ name: String) -> String? {
             guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
         }
-        func key(_ valueName: String, _ fileName: String, secret: Bool) throws(ConfigurationError) -> String? {
-            switch (setting(valueName), setting(fileName)) {
-            case (nil, nil):
-                return nil
-            case (.some, .some):
-                throw ConfigurationError("\(valueName) and \(fileName) are both set: give one")
-            case (let value?, nil):
-                guard CurveKeyFile.isKey(value) else {
-                    throw ConfigurationError("\(valueName): expected a CURVE key, 40 Z85 characters")
-                }
-                return value
-            case (nil, let path?):
-                do {
-                    return secret ? try CurveKeyFile.readSecretKey(path) : try CurveKeyFile.readPublicKey(path)
-                } catch {
-                    throw ConfigurationError("\(fileName): \(error)")
-                }
+        switch (setting(valueName), setting(fileName)) {
+        case (nil, nil):
+            return nil
+        case (.some, .some):
+            throw ConfigurationError("\(valueName) and \(fileName) are both set: give one")
+        case (let value?, nil):
+            guard CurveKeyFile.isKey(value) else {
+                throw ConfigurationError("\(valueName): expected a CURVE key, 40 Z85 characters")
+            }
+            return value
+        case (nil, let path?):
+            do {
+                return role == .secret ? try CurveKeyFile.readSecretKey(path) : try CurveKeyFile.readPublicKey(path)
+            } catch {
+                throw ConfigurationError("\(fileName): \(error)")
             }
         }
-        if let server = try key(Key.curveServerKey, Key.curveServerKeyFile, secret: false) { curveServerPublicKey = server }
-        if let secret = try key(Key.curveSecretKey, Key.curveSecretKeyFile, secret: true) {
+    }
+
+    /// Reads the `EXECLOG_CURVE_*` variables (``curveKey(_:from:)``).
+    mutating func readCurveKeys(from environment: [String: String]) throws(ConfigurationError) {
+        if let server = try Self.curveKey(.server, from: environment) { curveServerPublicKey = server }
+        if let secret = try Self.curveKey(.secret, from: environment) {
             curveSecretKey = secret
             curvePublicKey = nil
         }
@@ -61,7 +76,7 @@ extension ExecutionLoggerConfiguration {
     /// The keys to set on the socket: for a tcp endpoint with CURVE configured, else nil (ipc stays plain:
     /// the writer's ipc endpoints do not speak CURVE).
     func curveClientKeys() throws -> (server: String, public: String, secret: String)? {
-        guard endpoint.hasPrefix("tcp://"), curveServerPublicKey != nil || curveSecretKey != nil else { return nil }
+        guard WireEndpoint.isTCP(endpoint), curveServerPublicKey != nil || curveSecretKey != nil else { return nil }
         // Half a configuration must not silently become a plain connection.
         try validateCurveKeys()
         guard let server = curveServerPublicKey, let secret = curveSecretKey else { return nil }

@@ -63,7 +63,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// This client's CURVE secret key, 40 Z85 characters.
     public var curveSecretKey: String? = nil
 
-    public static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
+    public static let defaultEndpoint = WireEndpoint.defaultEndpoint
 
     public init(
         endpoint: String = Self.defaultEndpoint,
@@ -104,7 +104,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// Environment variables read by ``fromEnvironment(_:)``; unset ones keep their default.
     public enum EnvironmentKey {
         /// `EXECLOG_ENDPOINT`: the writer's endpoint.
-        public static let endpoint = "EXECLOG_ENDPOINT"
+        public static let endpoint = WireEndpoint.environmentKey
         /// `EXECLOG_MAX_QUEUE_BYTES`: memory bound for unacknowledged events, in bytes.
         public static let maxQueueBytes = "EXECLOG_MAX_QUEUE_BYTES"
         /// `EXECLOG_BATCH_MAX_EVENTS`: events per batch.
@@ -157,7 +157,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         if let endpoint = environment[EnvironmentKey.endpoint]?.trimmingCharacters(in: .whitespaces),
             !endpoint.isEmpty
         {
-            guard Self.isSupportedEndpoint(endpoint) else {
+            guard WireEndpoint.isSupported(endpoint) else {
                 throw ConfigurationError(
                     "\(EnvironmentKey.endpoint)=\(endpoint.debugDescription): expected tcp://host:port or ipc:///path")
             }
@@ -199,7 +199,7 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
     /// Checks every value; ``ExecutionLogger`` itself clamps rather than fails, so call this to
     /// report a bad configuration early.
     public func validate() throws(ConfigurationError) {
-        guard Self.isSupportedEndpoint(endpoint) else {
+        guard WireEndpoint.isSupported(endpoint) else {
             throw ConfigurationError("endpoint \(endpoint.debugDescription): expected tcp://host:port or ipc:///path")
         }
         guard maxQueueBytes > 0 else { throw ConfigurationError("maxQueueBytes must be > 0") }
@@ -220,11 +220,6 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
         }
         _ = try ContentFilter(contentPolicy)
         try validateCurveKeys()
-    }
-
-    /// The transports the writer listens on (`inproc://` would need the logger's private context).
-    static func isSupportedEndpoint(_ endpoint: String) -> Bool {
-        (endpoint.hasPrefix("tcp://") || endpoint.hasPrefix("ipc://")) && endpoint.count > 6
     }
 
     /// The values the logger actually uses: out-of-range ones brought to the nearest valid value.

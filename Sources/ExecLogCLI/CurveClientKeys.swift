@@ -1,3 +1,4 @@
+import ExecLog
 import Foundation
 import ZeroMQ
 
@@ -17,23 +18,17 @@ public struct CurveClientKeys: Sendable, Hashable {
         self.secretKey = secretKey
     }
 
-    /// From the key files given as options, else the emitter's variables (`EXECLOG_CURVE_SERVER_KEY[_FILE]`,
-    /// `EXECLOG_CURVE_SECRET_KEY[_FILE]`, docs/EMITTER.md); nil when neither key is given.
+    /// From the key files given as options, else the variables the library reads, by its rule
+    /// (``ExecutionLoggerConfiguration/curveKey(_:from:)``, docs/EMITTER.md); nil when neither key is given.
     public static func resolve(
         serverKeyFile: String?, secretKeyFile: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(CLIError) -> CurveClientKeys? {
-        func setting(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
         do {
             let server = try serverKeyFile.map(CurveKeyFile.readPublicKey)
-                ?? setting("EXECLOG_CURVE_SERVER_KEY")
-                ?? setting("EXECLOG_CURVE_SERVER_KEY_FILE").map(CurveKeyFile.readPublicKey)
+                ?? ExecutionLoggerConfiguration.curveKey(.server, from: environment)
             let secret = try secretKeyFile.map(CurveKeyFile.readSecretKey)
-                ?? setting("EXECLOG_CURVE_SECRET_KEY")
-                ?? setting("EXECLOG_CURVE_SECRET_KEY_FILE").map(CurveKeyFile.readSecretKey)
+                ?? ExecutionLoggerConfiguration.curveKey(.secret, from: environment)
             switch (server, secret) {
             case (nil, nil): return nil
             case (let server?, let secret?): return try CurveClientKeys(serverPublicKey: server, secretKey: secret)

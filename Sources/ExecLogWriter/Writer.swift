@@ -271,7 +271,7 @@ public final class Writer: Sendable {
 
     private func countFailedHandshakes(_ monitor: SocketMonitor, refusals: inout RefusedConnectionLog) {
         guard let events = try? monitor.drain() else { return }
-        let failures = events.filter { $0.event != .monitorStopped && !$0.endpoint.hasPrefix("ipc://") }
+        let failures = events.filter { $0.event != .monitorStopped && WireEndpoint.ipcPath($0.endpoint) == nil }
         guard !failures.isEmpty else { return }
         counters.update { $0.authFailures += failures.count }
         for failure in failures where failure.event != .handshakeFailedAuth {
@@ -331,8 +331,7 @@ public final class Writer: Sendable {
     /// (`--socket-group` when given). libzmq replaces an existing socket file without a word, so a live
     /// one is refused here: a second daemon must never silently take over the first one's socket.
     private static func prepareIPCEndpoint(_ endpoint: String, groupID: gid_t?) throws {
-        guard endpoint.hasPrefix("ipc://") else { return }
-        let path = String(endpoint.dropFirst("ipc://".count))
+        guard let path = WireEndpoint.ipcPath(endpoint) else { return }
         if FileManager.default.fileExists(atPath: path), UnixSocket.isListening(path) {
             throw WriterError("another process is listening on \(endpoint)")
         }
@@ -348,8 +347,7 @@ public final class Writer: Sendable {
     /// The socket file: read-write for the daemon's user and group (connecting needs write permission),
     /// nothing for others; the folder's mode is what keeps others out when it was not created here.
     private static func openIPCSocketToGroup(_ endpoint: String, groupID: gid_t?) throws {
-        guard endpoint.hasPrefix("ipc://") else { return }
-        let path = String(endpoint.dropFirst("ipc://".count))
+        guard let path = WireEndpoint.ipcPath(endpoint) else { return }
         guard chmod(path, 0o660) == 0, groupID.map({ chown(path, uid_t.max, $0) == 0 }) ?? true else {
             throw WriterError("cannot set the mode or group of \(path): \(String(cString: strerror(errno)))")
         }

@@ -64,7 +64,7 @@ public struct WriterConfiguration: Sendable {
 
     /// True for an endpoint that gets CURVE: a tcp one, when a secret key is configured.
     public func usesCurve(_ endpoint: String) -> Bool {
-        curveSecretKey != nil && endpoint.hasPrefix("tcp://")
+        curveSecretKey != nil && WireEndpoint.isTCP(endpoint)
     }
 
     public init(endpoints: [String], storePath: String) {

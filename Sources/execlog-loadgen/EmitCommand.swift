@@ -1,7 +1,9 @@
 import ArgumentParser
 import ExecLog
+import ExecLogArguments
 import ExecLogModel
 import ExecLogSimulation
+import ExecLogWire
 import Foundation
 import Logging
 
@@ -22,7 +24,7 @@ struct EmitCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The writer's endpoint (default: $EXECLOG_ENDPOINT, else ipc:///run/execlog/execlog.sock).")
+    @Option(help: "The writer's endpoint (default: $\(WireEndpoint.environmentKey), else \(WireEndpoint.defaultEndpoint)).")
     var endpoint: String?
 
     @Option(help: "How many executions in all.")
@@ -53,10 +55,10 @@ struct EmitCommand: AsyncParsableCommand {
         discussion: "With --processes N, process i uses the subfolder DIR/i. At the end, emit waits (up to --flush-timeout) until the spool is empty: a run with --count 0 delivers what earlier runs left there."))
     var spoolDir: String?
 
-    @Option(help: "How long to wait at the end for the writer's acks (e.g. 60s, 500ms, 2m).")
+    @Option(help: "How long to wait at the end for the writer's acks (e.g. 60s, 500ms, 2m; a unit is required). Default: 10m.", transform: DurationArgument.parse)
     var flushTimeout: DurationArgument = DurationArgument(.seconds(600))
 
-    @Option(help: "Print one JSON line of progress (counters, RSS, record() latency) this often, e.g. 1s. One process only.")
+    @Option(help: "Print one JSON line of progress (counters, RSS, record() latency) this often, e.g. 1s. One process only.", transform: DurationArgument.parse)
     var progressInterval: DurationArgument?
 
     @Option(help: ArgumentHelp(
@@ -241,7 +243,7 @@ struct EmitCommand: AsyncParsableCommand {
         guard !ids.isEmpty else { return }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw LoadgenError.idsFile(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
         var text = ids.joined(separator: "\n")
@@ -252,7 +254,7 @@ struct EmitCommand: AsyncParsableCommand {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+                    throw LoadgenError.idsFile(path: path, reason: String(cString: strerror(errno)))
                 }
                 offset += written
             }
@@ -301,7 +303,7 @@ struct EmitCommand: AsyncParsableCommand {
             guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
                 let summary = try? JSONDecoder().decode(EmitSummary.self, from: Data(line.utf8))
             else {
-                throw ValidationError("process \(index + 1) exited with status \(status) without a summary")
+                throw LoadgenError.childWithoutSummary(index: index + 1, status: status)
             }
             total.add(summary)
         }
@@ -377,34 +379,4 @@ struct EmitSummary: Codable, Equatable {
             + "\"rejected\":\(rejected),\"dropped\":\(dropped),\"spooled\":\(spooled),\"replayed\":\(replayed),"
             + "\"seconds\":\(String(format: "%.3f", seconds))}"
     }
-}
-
-/// A duration on the command line: `60s`, `500ms`, `2m`, `1.5s`, or a bare number of seconds.
-struct DurationArgument: ExpressibleByArgument, CustomStringConvertible, Sendable {
-    var duration: Duration
-
-    init(_ duration: Duration) {
-        self.duration = duration
-    }
-
-    init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600)]
-        var scale = 1.0
-        var number = Substring(text)
-        for unit in units where text.hasSuffix(unit.suffix) {
-            scale = unit.seconds
-            number = text.dropLast(unit.suffix.count)
-            break
-        }
-        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-        duration = .milliseconds(Int64((value * scale * 1000).rounded()))
-    }
-
-    var description: String {
-        let (seconds, attoseconds) = duration.components
-        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
-    }
-
-    static var defaultCompletionKind: CompletionKind { .default }
 }

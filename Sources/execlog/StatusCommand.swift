@@ -1,5 +1,7 @@
 import ArgumentParser
+import ExecLogArguments
 import ExecLogCLI
+import ExecLogWire
 import Foundation
 
 struct StatusCommand: ParsableCommand {
@@ -8,11 +10,11 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show a running execlogd's counters."
     )
 
-    @Option(help: ArgumentHelp("The writer's endpoint. Default: EXECLOG_ENDPOINT, else ipc:///run/execlog/execlog.sock.", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("The writer's endpoint. Default: \(WireEndpoint.environmentKey), else \(WireEndpoint.defaultEndpoint).", valueName: "endpoint"))
     var endpoint: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("How long to wait for the answer.", valueName: "duration"))
-    var timeout: String = "3s"
+    @Option(parsing: .unconditional, help: ArgumentHelp("How long to wait for the answer. Default: 3s.", valueName: "duration"), transform: DurationArgument.parse)
+    var timeout = DurationArgument(.seconds(3))
 
     @Option(help: ArgumentHelp("For a CURVE tcp endpoint: the writer's public key file. Default: EXECLOG_CURVE_SERVER_KEY or EXECLOG_CURVE_SERVER_KEY_FILE.", valueName: "path"))
     var curveServerKeyFile: String?
@@ -24,9 +26,9 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let endpoint = endpoint ?? ProcessInfo.processInfo.environment["EXECLOG_ENDPOINT"] ?? "ipc:///run/execlog/execlog.sock"
+        let endpoint = WireEndpoint.resolve(endpoint, environment: ProcessInfo.processInfo.environment)
         let curve = try CurveClientKeys.resolve(serverKeyFile: curveServerKeyFile, secretKeyFile: curveSecretKeyFile)
-        let status = try StatusClient.fetch(endpoint: endpoint, timeout: try TimeArguments.duration(timeout), curve: curve)
+        let status = try StatusClient.fetch(endpoint: endpoint, timeout: timeout.duration / .seconds(1), curve: curve)
         print(json ? StatusReport.json(status) : StatusReport.text(status, style: .standardOutput), terminator: "")
     }
 }

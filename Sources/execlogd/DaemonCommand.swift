@@ -1,5 +1,7 @@
 import ArgumentParser
-import ExecLogCLI
+import ExecLogArguments
+import ExecLogModel
+import ExecLogWire
 import ExecLogWriter
 import Foundation
 import Logging
@@ -9,66 +11,60 @@ struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "execlogd",
         abstract: "The execlog writer: receives AI executions over ZeroMQ and commits them to the SQLite store.",
+        // One line per paragraph: ArgumentParser wraps them to the terminal.
         discussion: """
-            Each setting comes from its flag, else its environment variable, else the config file
-            (--config or EXECLOGD_CONFIG: one `name = value` per line, names as the flags without dashes,
-            `listen` repeatable, # for comments), else its default. SIGTERM or SIGINT: stop reading, commit
-            and acknowledge what was received, exit 0. SIGHUP: read the allowed client keys folder again.
+            Each setting comes from its flag, else its environment variable, else the config file (--config or EXECLOGD_CONFIG: one `name = value` per line, names as the flags without dashes, `listen` repeatable, # for comments), else its default. SIGTERM or SIGINT: stop reading, commit and acknowledge what was received, exit 0. SIGHUP: read the allowed client keys folder again.
 
-            A tcp endpoint uses CURVE (encrypted, clients authenticated by key; docs/SECURITY.md): give
-            --curve-secret-key-file and --curve-allowed-keys, or --insecure for plain tcp.
+            A tcp endpoint uses CURVE (encrypted, clients authenticated by key; docs/SECURITY.md): give --curve-secret-key-file and --curve-allowed-keys, or --insecure for plain tcp.
 
-            Environment: EXECLOGD_LISTEN (comma-separated), EXECLOGD_DB, EXECLOGD_COMMIT_EVENTS,
-            EXECLOGD_COMMIT_INTERVAL, EXECLOGD_MAX_PENDING_EVENTS, EXECLOGD_RETENTION,
-            EXECLOGD_DEAD_LETTER_RETENTION, EXECLOGD_MAX_DEAD_LETTER_BYTES,
-            EXECLOGD_MAX_MESSAGE_BYTES, EXECLOGD_SYNCHRONOUS, EXECLOGD_LOG_LEVEL, EXECLOGD_CONFIG,
-            EXECLOGD_CURVE_SECRET_KEY_FILE, EXECLOGD_CURVE_ALLOWED_KEYS, EXECLOGD_INSECURE, EXECLOGD_SOCKET_GROUP.
+            Durations are a number and a unit: 250ms, 45s, 90m, 12h, 30d, 2w.
+
+            Environment: \(WriterSettings.names.map(WriterSettings.environmentKey).joined(separator: ", ")), EXECLOGD_CONFIG. EXECLOGD_LISTEN is comma-separated.
             """
     )
 
-    static let defaultEndpoint = "ipc:///run/execlog/execlog.sock"
-    static let defaultStore = "/var/lib/execlog/execlog.db"
+    private static let defaults = WriterSettings.defaults
 
-    @Option(help: ArgumentHelp("Endpoint to bind, ipc://PATH or tcp://HOST:PORT; repeatable. Default: \(defaultEndpoint).", valueName: "endpoint"))
+    @Option(help: ArgumentHelp("Endpoint to bind, ipc://PATH or tcp://HOST:PORT; repeatable. Default: \(WireEndpoint.defaultEndpoint).", valueName: "endpoint"))
     var listen: [String] = []
 
-    @Option(help: ArgumentHelp("The store file, created when missing. Default: \(defaultStore).", valueName: "path"))
+    @Option(help: ArgumentHelp("The store file, created when missing. Default: \(WriterSettings.defaultStorePath).", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Commit once this many events wait. Default: 1000.", valueName: "n"))
+    @Option(help: ArgumentHelp("Commit once this many events wait. Default: \(defaults.commitEvents).", valueName: "n"))
     var commitEvents: Int?
 
-    @Option(help: ArgumentHelp("…or once the oldest has waited this long. Default: 20ms.", valueName: "duration"))
-    var commitInterval: String?
+    @Option(help: ArgumentHelp("…or once the oldest has waited this long. Default: \(DurationText.format(defaults.commitInterval)).", valueName: "duration"), transform: DurationArgument.parse)
+    var commitInterval: DurationArgument?
 
-    @Option(help: ArgumentHelp("Stop reading while this many events await their commit. Default: 10000.", valueName: "n"))
+    @Option(help: ArgumentHelp("Stop reading while this many events await their commit. Default: \(defaults.maxPendingEvents).", valueName: "n"))
     var maxPendingEvents: Int?
 
-    @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"))
-    var retention: String?
+    @Option(help: ArgumentHelp("Delete executions older than this (e.g. 90d). Default: keep everything.", valueName: "duration"), transform: DurationArgument.parse)
+    var retention: DurationArgument?
 
-    @Option(help: ArgumentHelp("Delete dead letters (rejected events) received longer ago than this, or off. Default: 30d.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Delete dead letters (rejected events) received longer ago than this, or off. Default: \(defaults.deadLetterRetention.map(DurationText.format) ?? "off").", valueName: "duration"))
     var deadLetterRetention: String?
 
-    @Option(help: ArgumentHelp("Past this many bytes of dead letters (payloads and reasons), the oldest go first; off for no cap. Default: 268435456 (256 MiB).", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Past this many bytes of dead letters (payloads and reasons), the oldest go first; off for no cap. Default: \(defaults.maxDeadLetterBytes.map(String.init) ?? "off").", valueName: "bytes"))
     var maxDeadLetterBytes: String?
 
-    @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection, unanswered. Above --max-event-bytes. Default: 67108864.", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Largest frame (one event) accepted, in bytes: a bigger one drops its sender's connection, unanswered. Above --max-event-bytes. Default: \(defaults.maxMessageBytes).", valueName: "bytes"))
     var maxMessageBytes: Int?
 
-    @Option(help: ArgumentHelp("Largest event, in bytes: a bigger one is rejected with its reason and kept as a dead letter. Default: 33554432.", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Largest event, in bytes: a bigger one is rejected with its reason and kept as a dead letter. Default: \(defaults.eventLimits.maxEventBytes).", valueName: "bytes"))
     var maxEventBytes: Int?
 
-    @Option(help: ArgumentHelp("Largest content field (system_prompt, response_content, error_message, input_messages, execution_metadata), in bytes: an event with a bigger one is rejected and dead-lettered. Default: 16777216.", valueName: "bytes"))
+    @Option(help: ArgumentHelp("Largest content field (system_prompt, response_content, error_message, input_messages, execution_metadata), in bytes: an event with a bigger one is rejected and dead-lettered. Default: \(defaults.eventLimits.maxFieldBytes).", valueName: "bytes"))
     var maxFieldBytes: Int?
 
-    @Option(help: ArgumentHelp("Most events in one batch, 1 to 10000: a bigger batch gets an error reply. Default: 10000.", valueName: "count"))
+    @Option(help: ArgumentHelp("Most events in one batch, 1 to \(WireProtocol.eventsPerBatch.upperBound): a bigger batch gets an error reply. Default: \(defaults.maxBatchEvents).", valueName: "count"))
     var maxBatchEvents: Int?
 
-    @Option(help: ArgumentHelp("SQLite synchronous: normal (a power loss may lose the last acked commits) or full (an fsync per commit; acked commits survive a power loss). Default: normal.", valueName: "level"))
+    @Option(help: ArgumentHelp("SQLite synchronous: normal (a power loss may lose the last acked commits) or full (an fsync per commit; acked commits survive a power loss). Default: \(defaults.synchronous.rawValue).", valueName: "level"))
     var synchronous: String?
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: info.", valueName: "level"))
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: \(WriterSettings.defaultLogLevel.rawValue).", valueName: "level"))
     var logLevel: String?
 
     @Option(help: ArgumentHelp("The writer's CURVE secret key (execlog keygen's NAME.secret, mode 0600): tcp endpoints use CURVE.", valueName: "path"))
@@ -87,7 +83,13 @@ struct DaemonCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
-        let settings = try Settings(command: self)
+        let settings: WriterSettings
+        do {
+            settings = try WriterSettings(flags: flags, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            // Printed as "Error: …" with a usage hint, exit status 64: nothing was started.
+            throw ValidationError(error.description)
+        }
         var logger = Logger(label: "execlogd")
         logger.logLevel = settings.logLevel
         let writer = try Writer(configuration: settings.configuration, logger: logger)
@@ -117,5 +119,32 @@ struct DaemonCommand: ParsableCommand {
             FileHandle.standardError.write(Data("execlogd: \(error)\n".utf8))
             Foundation.exit(1)
         }
+    }
+}
+
+extension DaemonCommand {
+    /// The flags as the writer library's settings take them.
+    var flags: WriterSettings.Flags {
+        var flags = WriterSettings.Flags()
+        flags.listen = listen
+        flags.db = db
+        flags.commitEvents = commitEvents
+        flags.commitInterval = commitInterval?.duration
+        flags.maxPendingEvents = maxPendingEvents
+        flags.retention = retention?.duration
+        flags.deadLetterRetention = deadLetterRetention
+        flags.maxDeadLetterBytes = maxDeadLetterBytes
+        flags.maxMessageBytes = maxMessageBytes
+        flags.maxEventBytes = maxEventBytes
+        flags.maxFieldBytes = maxFieldBytes
+        flags.maxBatchEvents = maxBatchEvents
+        flags.synchronous = synchronous
+        flags.logLevel = logLevel
+        flags.curveSecretKeyFile = curveSecretKeyFile
+        flags.curveAllowedKeys = curveAllowedKeys
+        flags.insecure = insecure
+        flags.socketGroup = socketGroup
+        flags.config = config
+        return flags
     }
 }
