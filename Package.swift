@@ -37,7 +37,10 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
 
         // Wire protocol v1: message framing shared by the emitter and the writer.
-        .target(name: "ExecLogWire", dependencies: ["ExecLogModel"]),
+        .target(
+            name: "ExecLogWire",
+            dependencies: ["ExecLogModel", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // The emitter library embedded in worker processes.
         .target(
@@ -122,7 +125,10 @@ let package = Package(
         .target(name: "ExecLogTestSupport", path: "Tests/ExecLogTestSupport"),
         .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel", "ExecLogSimulation"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "ExecLogWireTests", dependencies: ["ExecLogWire", "ExecLogModel"]),
+        .testTarget(
+            name: "ExecLogWireTests",
+            dependencies: ["ExecLogWire", "ExecLogModel", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel"]),
         .testTarget(
             name: "ExecLogWriterTests",

@@ -23,7 +23,8 @@ final class SendQueue: Sendable {
         var bytes: Int
     }
 
-    /// The sender's own numbers, published after each turn of its loop.
+    /// The sender's own numbers, published after each turn of its loop. The sender alone writes
+    /// them; the queue only stores the last published copy (its own counts are in `State`).
     struct SenderSnapshot {
         var queued = 0
         var inFlight = 0
@@ -31,7 +32,6 @@ final class SendQueue: Sendable {
         var stored = 0
         var duplicates = 0
         var rejected = 0
-        var droppedAtStop = 0
         /// Events on disk and not in memory (see `EmitterCounters.spooled`).
         var spooled = 0
         /// Events an earlier process left in the spool, taken out to be sent.
@@ -98,6 +98,12 @@ final class SendQueue: Sendable {
         var recorded = 0
         var droppedFull = 0
         var droppedClosed = 0
+        /// Dropped when the sender finished: what it could neither deliver nor spool, and what was
+        /// still queued.
+        var droppedAtStop = 0
+        /// Executions the sender took since it last published: its snapshot does not count them yet.
+        var takenUnpublished = 0
+        var lowestTakenUnpublished: UInt64?
         /// Estimated bytes in `entries` and `overflow` (taken together by the sender).
         var queuedBytes = 0
         /// When `entries` and `overflow` were last empty and got an execution.
@@ -215,8 +221,10 @@ final class SendQueue: Sendable {
     func flushState(through target: UInt64) -> FlushState {
         state.withLock { state in
             if let lost = state.lowestLost, lost <= target { return .lost }
-            let lowest = [state.entries.first?.sequence, state.overflow.first?.sequence, state.sender.lowestSequence]
-                .compactMap { $0 }.min()
+            let lowest = [
+                state.entries.first?.sequence, state.overflow.first?.sequence, state.lowestTakenUnpublished,
+                state.sender.lowestSequence,
+            ].compactMap { $0 }.min()
             if lowest.map({ $0 > target }) ?? true { return .settled }
             return state.finished ? .lost : .pending
         }
@@ -238,13 +246,13 @@ final class SendQueue: Sendable {
         state.withLock { state in
             var counters = EmitterCounters()
             counters.recorded = state.recorded
-            counters.queued = state.entries.count + state.overflow.count + state.sender.queued
+            counters.queued = state.entries.count + state.overflow.count + state.takenUnpublished + state.sender.queued
             counters.inFlight = state.sender.inFlight
             counters.acked = state.sender.acked
             counters.stored = state.sender.stored
             counters.duplicates = state.sender.duplicates
             counters.rejected = state.sender.rejected
-            counters.dropped = state.droppedFull + state.droppedClosed + state.sender.droppedAtStop
+            counters.dropped = state.droppedFull + state.droppedClosed + state.droppedAtStop
                 + state.sender.droppedSpoolFull + state.sender.droppedSpoolCorrupt
             counters.spooled = state.sender.spooled
             counters.replayed = state.sender.replayed
@@ -314,9 +322,9 @@ final class SendQueue: Sendable {
             state.queuedSince = nil
             state.sleep = .awake
             // Keep the counters exact until the sender publishes: these are its events now.
-            state.sender.queued += buffer.count + overflow.count
+            state.takenUnpublished += buffer.count + overflow.count
             if let first = [buffer.first?.sequence, overflow.first?.sequence].compactMap({ $0 }).min() {
-                state.sender.lowestSequence = min(state.sender.lowestSequence ?? first, first)
+                state.lowestTakenUnpublished = min(state.lowestTakenUnpublished ?? first, first)
             }
             return Intake(
                 stopDeadline: state.stopDeadline, flushThrough: state.flushThrough, droppedFull: state.droppedFull,
@@ -350,9 +358,12 @@ final class SendQueue: Sendable {
         }
     }
 
+    /// The sender's counters after a turn, which count everything it took before it.
     func publish(_ snapshot: SenderSnapshot, settledBytes: Int) {
         state.withLock { state in
             state.sender = snapshot
+            state.takenUnpublished = 0
+            state.lowestTakenUnpublished = nil
             state.bytes -= settledBytes
         }
     }
@@ -373,16 +384,15 @@ final class SendQueue: Sendable {
             state.overflowBytes = 0
             state.queuedBytes = 0
             state.queuedSince = nil
-            state.sender.droppedAtStop += lost.events + leftover.count
-            state.sender.queued = 0
-            state.sender.inFlight = 0
-            state.sender.lowestSequence = nil
+            state.droppedAtStop += lost.events + leftover.count
+            state.takenUnpublished = 0
+            state.lowestTakenUnpublished = nil
             state.bytes -= settledBytes + leftoverBytes
             let lowestLost = [lost.lowestSequence, leftover.map(\.sequence).min()].compactMap { $0 }.min()
             if let lowestLost { state.lowestLost = min(state.lowestLost ?? lowestLost, lowestLost) }
             let waiters = state.waiters
             state.waiters = []
-            return (waiters, (state.sender.droppedAtStop, state.droppedFull))
+            return (waiters, (state.droppedAtStop, state.droppedFull))
         }
         for waiter in waiters {
             switch waiter {

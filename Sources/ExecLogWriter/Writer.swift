@@ -210,8 +210,8 @@ public final class Writer: Sendable {
         socket: ZMQSocket, queue: CommitQueue, commitLoop: CommitLoop, zapHandler: ZAPHandler?, handshakeMonitor: SocketMonitor?
     ) {
         // One log per kind, so that a client retrying without CURVE cannot hide a refused key.
-        var denials = RefusedConnectionLog()
-        var failedHandshakes = RefusedConnectionLog()
+        var denials = RateLimitedLog(countKey: "refused_since_last_log")
+        var failedHandshakes = RateLimitedLog(countKey: "refused_since_last_log")
         while !stopRequested.load(ordering: .acquiring) {
             let reading = queue.depth < configuration.maxPendingEvents
             var items = [PollItem(wakeup), PollItem(commitLoop.acksReady)]
@@ -256,30 +256,30 @@ public final class Writer: Sendable {
         }
     }
 
-    private func answerZAP(_ handler: ZAPHandler, refusals: inout RefusedConnectionLog) {
+    private func answerZAP(_ handler: ZAPHandler, refusals: inout RateLimitedLog) {
         do {
             for decision in try handler.answerPending() where !decision.allowed {
                 // Counted in auth_failures from the monitor's handshake-failed event; logged here, with the key.
-                refusals.refused(
-                    decision.clientKey.isEmpty ? "not a CURVE client" : "client key not in the allow-list",
-                    metadata: ["client_key": "\(decision.clientKey)", "address": "\(decision.address)"], logger: logger)
+                refusals.log(
+                    .warning, "connection refused: \(decision.clientKey.isEmpty ? "not a CURVE client" : "client key not in the allow-list")",
+                    metadata: ["client_key": "\(decision.clientKey)", "address": "\(decision.address)"], to: logger)
             }
         } catch {
             logger.error("ZAP handler failed", metadata: ["error": "\(error)"])
         }
     }
 
-    private func countFailedHandshakes(_ monitor: SocketMonitor, refusals: inout RefusedConnectionLog) {
+    private func countFailedHandshakes(_ monitor: SocketMonitor, refusals: inout RateLimitedLog) {
         guard let events = try? monitor.drain() else { return }
         let failures = events.filter { $0.event != .monitorStopped && WireEndpoint.ipcPath($0.endpoint) == nil }
         guard !failures.isEmpty else { return }
         counters.update { $0.authFailures += failures.count }
         for failure in failures where failure.event != .handshakeFailedAuth {
             // Denials were logged by the ZAP handler; these never reached it (no CURVE, a wrong server key).
-            refusals.refused(
-                "CURVE handshake failed (no CURVE, or the client has a wrong server key)",
+            refusals.log(
+                .warning, "connection refused: CURVE handshake failed (no CURVE, or the client has a wrong server key)",
                 metadata: ["endpoint": "\(failure.endpoint)", "zmq_protocol_error": "0x\(String(failure.value, radix: 16))"],
-                logger: logger)
+                to: logger)
         }
     }
 
