@@ -4,7 +4,6 @@ import PackageDescription
 // The folders follow the pipeline: model → emitter → wire → writer → store → CLI.
 let package = Package(
     name: "execlog",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ExecLog", targets: ["ExecLog"]),
         // For the Benchmarks/ sub-package, which measures the store and the simulated fleet directly.
@@ -107,6 +106,7 @@ let package = Package(
                 "ExecLogCLI", "ExecLogArguments", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogServer", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -160,3 +160,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The language's upcoming rules, for every Swift target: `any` spelled out for existentials, and a
+// member visible only where its module is imported.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -8,16 +8,23 @@ public struct ContentFilter {
     public let policy: ContentPolicy
     /// The built-in patterns in use, most specific first, each compiled on its own: a text is matched
     /// only against those whose telltale bytes it holds (`candidates`), so most texts cost one scan.
-    private let builtIn: [(kind: ContentPolicy.Pattern, expression: NSRegularExpression)]
+    let builtIn: [(kind: ContentPolicy.Pattern, expression: NSRegularExpression)]
     private let custom: [NSRegularExpression]
 
     /// Throws for a custom pattern that is not a valid regular expression, naming it.
     public init(_ policy: ContentPolicy) throws(ConfigurationError) {
         self.policy = policy
         // Most specific first: an Anthropic key also starts with "sk-".
-        builtIn = ContentPolicy.Pattern.allCases.filter { policy.patterns.contains($0) }.compactMap { kind in
-            (try? NSRegularExpression(pattern: Self.expression(kind))).map { (kind, $0) }
+        var builtIn: [(kind: ContentPolicy.Pattern, expression: NSRegularExpression)] = []
+        for kind in ContentPolicy.Pattern.allCases where policy.patterns.contains(kind) {
+            // Never silently dropped: a pattern that does not compile would let its secrets through.
+            do {
+                builtIn.append((kind, try NSRegularExpression(pattern: Self.expression(kind))))
+            } catch {
+                throw ConfigurationError("built-in redaction pattern \(kind.rawValue) does not compile: \(error)")
+            }
         }
+        self.builtIn = builtIn
         var custom: [NSRegularExpression] = []
         for pattern in policy.customPatterns {
             do {

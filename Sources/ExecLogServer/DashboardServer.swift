@@ -19,10 +19,20 @@ public struct DashboardServer: Sendable {
 
     public let store: StoreAccess
     public let configuration: Configuration
+    /// Hummingbird's and the server's own lines; `execlog serve` sets its level from `--log-level`
+    /// or `EXECLOG_LOG_LEVEL` (default `warning`).
+    public let logger: Logger
 
-    public init(store: StoreAccess, configuration: Configuration) {
+    public init(store: StoreAccess, configuration: Configuration, logger: Logger = Self.defaultLogger) {
         self.store = store
         self.configuration = configuration
+        self.logger = logger
+    }
+
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "execlog-serve")
+        logger.logLevel = .warning
+        return logger
     }
 
     /// Every route: the API, the page and its assets.
@@ -37,9 +47,7 @@ public struct DashboardServer: Sendable {
     /// The application, ready to run; `onListening` gets the bound address (`127.0.0.1:54321`) once
     /// the socket listens, which with port 0 is the only way to learn the port.
     public func application(onListening: @escaping @Sendable (String) -> Void = { _ in }) -> some ApplicationProtocol {
-        var logger = Logger(label: "execlog-serve")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
-        return Application(
+        Application(
             router: router(),
             server: .http1(configuration: .init(additionalChannelHandlers: [RequestParseErrorHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "execlog"),

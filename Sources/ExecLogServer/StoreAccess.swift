@@ -41,6 +41,13 @@ public final class StoreAccess: Sendable {
         pending = Mutex(Array(repeating: 0, count: lanes.count))
     }
 
+    /// ``init(path:readers:)`` from async code: the connections are opened on a store thread.
+    public static func open(path: String, readers: Int = 4) async throws(StoreError) -> StoreAccess {
+        try await run(on: DispatchQueue(label: "execlog.serve.store.open")) { () throws(StoreError) -> StoreAccess in
+            try StoreAccess(path: path, readers: readers)
+        }
+    }
+
     /// Runs `body` with a read-only store on a store thread and returns its result.
     public func read<T: Sendable>(_ body: @escaping @Sendable (ExecutionStore) throws(StoreError) -> T)
         async throws(StoreError) -> T

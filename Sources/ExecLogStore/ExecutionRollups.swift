@@ -29,6 +29,28 @@ struct ExecutionRollups: Sendable {
             }
         }
 
+        /// The table's definition, for the migrations that create it (v4 hourly, v5 daily): the two
+        /// tables are one shape. A public contract (docs/STORE.md §7): change it only by a new migration.
+        var createTableSQL: String {
+            """
+            CREATE TABLE \(table) (
+                \(column) TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                usage_type TEXT NOT NULL,
+                model_name TEXT NOT NULL,
+                failed INTEGER NOT NULL,
+                executions INTEGER NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                total_tokens INTEGER NOT NULL,
+                timed_executions INTEGER NOT NULL,
+                execution_time_ms_sum INTEGER NOT NULL,
+                latency_histogram BLOB NOT NULL,
+                PRIMARY KEY (\(column), provider, usage_type, model_name, failed)
+            ) WITHOUT ROWID;
+            """
+        }
+
         /// `2026-11-27T14` (13 characters) or `2026-11-27` (10).
         var prefixLength: Int {
             switch self {

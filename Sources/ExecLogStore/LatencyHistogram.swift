@@ -25,22 +25,6 @@ struct LatencyHistogram: Equatable, Sendable {
         }
     }
 
-    /// Nearest-rank percentiles (fractions in ascending order), each the middle of its bucket.
-    func percentiles(_ fractions: [Double]) -> [Int]? {
-        let total = counts.values.reduce(0) { $0.saturatingAdd($1) }
-        guard total > 0 else { return nil }
-        let ranks = fractions.map { max(1, Int((Double(total) * $0).rounded(.up))) }
-        var results: [Int] = []
-        var seen = 0
-        for bucket in counts.keys.sorted() where results.count < ranks.count {
-            seen = seen.saturatingAdd(counts[bucket, default: 0])
-            while results.count < ranks.count, seen >= ranks[results.count] {
-                results.append(Self.representative(of: bucket))
-            }
-        }
-        return results
-    }
-
     // MARK: - Flat counts
 
     /// Buckets a 64-bit value can fall in: the index of `Int.max`'s bucket, plus one.
@@ -50,20 +34,15 @@ struct LatencyHistogram: Equatable, Sendable {
     /// building a dictionary: stats read tens of thousands of rollup rows. False for a damaged BLOB.
     @discardableResult
     static func accumulate(encoded bytes: [UInt8], into counts: inout [Int]) -> Bool {
-        var index = 0
-        var bucket = 0
-        while index < bytes.count {
-            guard let delta = readVarint(bytes, &index), let count = readVarint(bytes, &index) else { return false }
-            // A damaged or edited BLOB must not overflow: it is refused instead.
-            let (next, overflow) = bucket.addingReportingOverflow(delta)
-            guard !overflow, next < counts.count else { return false }
-            bucket = next
+        decode(bytes) { bucket, count in
+            guard bucket < counts.count else { return false }
             counts[bucket] = counts[bucket].saturatingAdd(count)
+            return true
         }
-        return true
     }
 
-    /// Nearest-rank percentiles from flat counts, each the middle of its bucket.
+    /// Nearest-rank percentiles (fractions in ascending order) from flat counts, each the middle of its
+    /// bucket: what stats report as p50, p95 and p99.
     static func percentiles(_ fractions: [Double], counts: [Int]) -> [Int]? {
         let total = counts.reduce(0) { $0.saturatingAdd($1) }
         guard total > 0 else { return nil }
@@ -114,17 +93,27 @@ struct LatencyHistogram: Equatable, Sendable {
 
     /// Nil for bytes that are not a histogram (a damaged BLOB): the caller falls back to the rows.
     init?(encoded bytes: [UInt8]) {
+        var counts: [Int: Int] = [:]
+        let valid = Self.decode(bytes) { bucket, count in
+            if count > 0 { counts[bucket] = counts[bucket, default: 0].saturatingAdd(count) }
+            return true
+        }
+        guard valid else { return nil }
+        self.counts = counts
+    }
+
+    /// Walks the (bucket, count) pairs of an encoded histogram; false for a damaged BLOB (a truncated
+    /// varint, a bucket past `Int.max`) or when `body` refuses a pair. An edited BLOB must never trap.
+    private static func decode(_ bytes: [UInt8], _ body: (_ bucket: Int, _ count: Int) -> Bool) -> Bool {
         var index = 0
         var bucket = 0
         while index < bytes.count {
-            guard let delta = Self.readVarint(bytes, &index), let count = Self.readVarint(bytes, &index) else {
-                return nil
-            }
+            guard let delta = readVarint(bytes, &index), let count = readVarint(bytes, &index) else { return false }
             let (next, overflow) = bucket.addingReportingOverflow(delta)
-            guard !overflow else { return nil }
+            guard !overflow, body(next, count) else { return false }
             bucket = next
-            if count > 0 { counts[bucket] = counts[bucket, default: 0].saturatingAdd(count) }
         }
+        return true
     }
 
     private static func appendVarint(_ value: Int, to bytes: inout [UInt8]) {

@@ -97,24 +97,7 @@ enum StoreSchema {
             // Hourly rollups, maintained with every insert and delete (ExecutionRollups): stats read them
             // instead of scanning rows, whatever the store's size. They replace the covering index
             // ai_executions_stats, which cost about a fifth of the file.
-            try db.execute(
-                sql: """
-                    CREATE TABLE execution_rollups (
-                        hour TEXT NOT NULL,
-                        provider TEXT NOT NULL,
-                        usage_type TEXT NOT NULL,
-                        model_name TEXT NOT NULL,
-                        failed INTEGER NOT NULL,
-                        executions INTEGER NOT NULL,
-                        input_tokens INTEGER NOT NULL,
-                        output_tokens INTEGER NOT NULL,
-                        total_tokens INTEGER NOT NULL,
-                        timed_executions INTEGER NOT NULL,
-                        execution_time_ms_sum INTEGER NOT NULL,
-                        latency_histogram BLOB NOT NULL,
-                        PRIMARY KEY (hour, provider, usage_type, model_name, failed)
-                    ) WITHOUT ROWID;
-                    """)
+            try db.execute(sql: ExecutionRollups.Level.hourly.createTableSQL)
             try ExecutionRollups.rebuild(in: db, levels: [.hourly])
             try db.execute(sql: "DROP INDEX ai_executions_stats")
         }
@@ -122,24 +105,7 @@ enum StoreSchema {
             // Daily rollups beside the hourly ones, maintained in the same transactions: stats over a
             // long range read a row per day and group instead of one per hour (a year of hours is
             // hundreds of thousands of rows). Filled from the hourly table, which holds the same totals.
-            try db.execute(
-                sql: """
-                    CREATE TABLE execution_rollups_daily (
-                        day TEXT NOT NULL,
-                        provider TEXT NOT NULL,
-                        usage_type TEXT NOT NULL,
-                        model_name TEXT NOT NULL,
-                        failed INTEGER NOT NULL,
-                        executions INTEGER NOT NULL,
-                        input_tokens INTEGER NOT NULL,
-                        output_tokens INTEGER NOT NULL,
-                        total_tokens INTEGER NOT NULL,
-                        timed_executions INTEGER NOT NULL,
-                        execution_time_ms_sum INTEGER NOT NULL,
-                        latency_histogram BLOB NOT NULL,
-                        PRIMARY KEY (day, provider, usage_type, model_name, failed)
-                    ) WITHOUT ROWID;
-                    """)
+            try db.execute(sql: ExecutionRollups.Level.daily.createTableSQL)
             try ExecutionRollups.buildDailyFromHourly(in: db)
         }
         migrator.registerMigration("v6") { db in

@@ -1,4 +1,5 @@
 import ExecLogStore
+import ExecLogWire
 import Foundation
 import Logging
 import Synchronization
@@ -9,8 +10,8 @@ import Synchronization
 /// A PASSIVE checkpoint does not take the write lock: commits go on while it runs. The writing connection's
 /// automatic checkpoint is off; SQLite starts the WAL over at the first write after a checkpoint that
 /// copied everything, which a steady load never leaves it: the commit thread runs a RESTART between two
-/// commits once the WAL holds `checkpointWALBytes` of frames (counted here), and keeps the TRUNCATE
-/// checkpoints that shrink a WAL grown large (`CommitLoop.checkpointIfDue`).
+/// commits once the WAL holds `checkpointWALBytes` of frames (counted here, in ``lastPassive``), and
+/// keeps the TRUNCATE checkpoints that shrink a WAL grown large (``CheckpointPolicy``).
 final class Checkpointer: Sendable {
     private let store: ExecutionStore
     private let counters: WriterCounters
@@ -20,9 +21,8 @@ final class Checkpointer: Sendable {
     /// Commits since the start (the thread remembers how many its last checkpoint covered).
     private let commits = Atomic<Int>(0)
     private let stopRequested = Atomic<Bool>(false)
-    /// Bytes of frames in the WAL at its last checkpoint (frames × the store's page size): how far the
-    /// commits have gone since the WAL started over.
-    let walFrameBytes = Atomic<Int>(0)
+    /// Its last PASSIVE checkpoint that was not busy: written by this thread only.
+    private let passive = Mutex(CheckpointPolicy.PassiveCheckpoint())
     /// The store's page size: a WAL frame holds one page.
     private let pageSize: Int
     /// Held during each of its checkpoints.
@@ -46,8 +46,12 @@ final class Checkpointer: Sendable {
         commits.add(1, ordering: .relaxed)
     }
 
+    /// Its last PASSIVE checkpoint that was not busy (how far the commits have gone since the WAL
+    /// started over, in bytes of frames).
+    var lastPassive: CheckpointPolicy.PassiveCheckpoint { passive.withLock { $0 } }
+
     /// Runs `body` (the commit thread's RESTART or TRUNCATE) unless a checkpoint of this thread is
-    /// running; nil if one is. It never waits.
+    /// running; nil if one is. It never waits. No PASSIVE checkpoint completes while `body` runs.
     func unlessCheckpointing<T>(_ body: () -> T) -> T? {
         checkpointing.withLockIfAvailable { _ in body() }
     }
@@ -79,11 +83,16 @@ final class Checkpointer: Sendable {
             let committed = commits.load(ordering: .relaxed)
             guard committed != covered, !stopRequested.load(ordering: .acquiring) else { continue }
             do {
-                // The frame count is published under the lock too, so a RESTART of the commit thread (which
-                // sets it back to 0) never comes between the checkpoint and its count.
+                // Published under the lock, so a RESTART of the commit thread never comes between the
+                // checkpoint and its count.
                 let result = try checkpointing.withLock { _ throws(StoreError) in
                     let result = try store.checkpoint(.passive)
-                    if !result.busy { walFrameBytes.store(result.log * pageSize, ordering: .relaxed) }
+                    if !result.busy {
+                        passive.withLock { last in
+                            last.number += 1
+                            last.walFrameBytes = result.log * pageSize
+                        }
+                    }
                     return result
                 }
                 if failing { logger.info("checkpoints work again") }

@@ -15,11 +15,13 @@ final class CommitLoop: Sendable {
     private let counters: WriterCounters
     private let configuration: WriterConfiguration
     private let logger: Logger
-    /// Acks ready to send: (routing id, frames). The socket thread drains them when `acksReady` fires.
-    let outbox = Mutex<[([UInt8], [[UInt8]])]>([])
+    /// An ack (or error reply) for the socket thread to send to the emitter at `routingID`.
+    typealias Reply = (routingID: [UInt8], frames: [[UInt8]])
+    /// Replies whose batches are committed, waiting for the socket thread (``takeReplies()``).
+    private let outbox = Mutex<[Reply]>([])
+    /// Signalled when replies are ready.
     let acksReady: WakeupSignal
-    /// Events given up at shutdown because commits kept failing.
-    let abandonedEvents = Atomic<Int>(0)
+    private let abandoned = Atomic<Int>(0)
 
     init(
         store: ExecutionStore, queue: CommitQueue, checkpointer: Checkpointer, counters: WriterCounters,
@@ -34,11 +36,25 @@ final class CommitLoop: Sendable {
         self.logger = logger
     }
 
+    /// The replies ready to send, taken: the socket thread calls this when `acksReady` fires.
+    func takeReplies() -> [Reply] {
+        outbox.withLock { outbox in
+            defer { outbox.removeAll() }
+            return outbox
+        }
+    }
+
+    /// Events given up at shutdown because commits kept failing (not acked: their emitters resend them).
+    var abandonedEvents: Int { abandoned.load(ordering: .relaxed) }
+
     /// Runs until the queue is stopped and drained.
     func run() {
         // Intervals on the monotonic clock: a wall clock set back must not stop retention for that long.
         var nextRetention = ContinuousClock.now
-        var checkpoints = CheckpointSchedule()
+        var checkpoints = CheckpointPolicy(
+            limits: .init(
+                commits: configuration.checkpointCommits, walBytes: configuration.checkpointWALBytes,
+                idleWALBytes: configuration.idleCheckpointWALBytes))
         var deadLetters = DeadLetterUpkeep(
             retention: configuration.deadLetterRetention, maxBytes: configuration.maxDeadLetterBytes)
         do {
@@ -49,8 +65,9 @@ final class CommitLoop: Sendable {
         publish(deadLetters.totals)
         // While retention has a backlog, idle turns come quickly, so a first clean-up of millions of
         // rows takes minutes, not hours; ingestion still comes first (a chunk is one short transaction).
-        func idleWait() -> TimeInterval {
-            (ContinuousClock.now >= nextRetention && configuration.retention != nil) || deadLetters.hasBacklog ? 0.01 : 1
+        func idleWait() -> Duration {
+            (ContinuousClock.now >= nextRetention && configuration.retention != nil) || deadLetters.hasBacklog
+                ? .milliseconds(10) : .seconds(1)
         }
         while let group = queue.nextGroup(idle: idleWait()) {
             if !group.isEmpty {
@@ -146,7 +163,7 @@ final class CommitLoop: Sendable {
                 let since = firstFailure ?? ContinuousClock.now
                 firstFailure = since
                 if queue.isStopping, ContinuousClock.now - since > .seconds(10) {
-                    abandonedEvents.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
+                    abandoned.add(group.reduce(0) { $0 + $1.eventCount }, ordering: .relaxed)
                     queue.finished(group)
                     logger.error("commit failed, giving up at shutdown; emitters will resend", metadata: ["error": "\(error)"])
                     return
@@ -173,55 +190,30 @@ final class CommitLoop: Sendable {
         }
     }
 
-    /// When the commit thread's own checkpoints are due. The checkpointer's PASSIVE ones cannot start the
-    /// WAL over under a load that never leaves it all copied, nor while a reader (a long `execlog` query)
-    /// still uses it, so the file could grow without bound; a RESTART starts it over in place, a TRUNCATE
-    /// brings the file back to zero, each tried again until no reader is in the way. They take the write
-    /// lock, so they run here, between commits.
-    struct CheckpointSchedule {
-        /// Commits since the last TRUNCATE checkpoint that completed.
-        var commitsSinceTruncate = 0
-        /// A busy RESTART or TRUNCATE is not tried again before this.
-        var nextTruncateAttempt = ContinuousClock.now
-
-        mutating func committed() {
-            commitsSinceTruncate += 1
-        }
-    }
-
-    /// Once the WAL holds `checkpointWALBytes` of frames: a RESTART. After `checkpointCommits` commits,
-    /// once the file is over 4 × `checkpointWALBytes`, or when idle with it over `idleCheckpointWALBytes`
-    /// (left grown by a long reader): a TRUNCATE. Either is retried at most once a second while busy.
-    private func checkpointIfDue(_ schedule: inout CheckpointSchedule, idle: Bool) {
+    /// Runs the checkpoint ``CheckpointPolicy`` says is due, between commits: a RESTART or TRUNCATE takes
+    /// the write lock.
+    private func checkpointIfDue(_ policy: inout CheckpointPolicy, idle: Bool) {
         let walBytes = store.walFileBytes
         counters.update { $0.walBytes = walBytes }
-        let truncateDue = schedule.commitsSinceTruncate >= configuration.checkpointCommits
-            || (walBytes > 4 * configuration.checkpointWALBytes)
-            || (idle && walBytes > configuration.idleCheckpointWALBytes)
-        // Past the bound in frames (the file keeps its size once started over): a RESTART, which starts the
-        // WAL over without truncating the file, and so without waiting for the kernel to finish writing
-        // back pages it would cut.
-        let restartDue = checkpointer.walFrameBytes.load(ordering: .relaxed) > configuration.checkpointWALBytes
-        guard truncateDue || restartDue, ContinuousClock.now >= schedule.nextTruncateAttempt else { return }
-        let mode: ExecutionStore.CheckpointMode = truncateDue ? .truncate : .restart
+        guard let mode = policy.due(walFileBytes: walBytes, passive: checkpointer.lastPassive, idle: idle, now: .now)
+        else { return }
         var completed = false
         // SQLite would refuse it as busy while the checkpointer runs one of its own; then it is tried
         // again after the next commit, not a second later (that wait is for a reader in the way).
         let attempt = checkpointer.unlessCheckpointing {
-            Result { () throws(StoreError) in try store.checkpoint(mode) }
+            (checkpointer.lastPassive, Result { () throws(StoreError) in try store.checkpoint(mode) })
         }
         switch attempt {
         case nil:
-            break
-        case .success(let result)? where result.busy:
-            schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
+            policy.finished(mode, .checkpointerRunning, passive: .init(), now: .now)
+        case (let passive, .success(let result))? where result.busy:
+            policy.finished(mode, .busyOrFailed, passive: passive, now: .now)
             logger.debug("checkpoint busy; will retry", metadata: ["mode": "\(mode)", "wal_bytes": "\(walBytes)"])
-        case .success?:
-            if mode == .truncate { schedule.commitsSinceTruncate = 0 }
-            checkpointer.walFrameBytes.store(0, ordering: .relaxed)
+        case (let passive, .success)?:
+            policy.finished(mode, .completed, passive: passive, now: .now)
             completed = true
-        case .failure(let error)?:
-            schedule.nextTruncateAttempt = ContinuousClock.now + .seconds(1)
+        case (let passive, .failure(let error))?:
+            policy.finished(mode, .busyOrFailed, passive: passive, now: .now)
             logger.warning("checkpoint failed; will retry", metadata: ["mode": "\(mode)", "error": "\(error)"])
         }
         let after = store.walFileBytes

@@ -1,28 +1,29 @@
 import Foundation
 
 /// Hands decoded batches from the socket thread to the commit thread, and says when a group is due:
-/// once `commitEvents` events wait, or the oldest has waited `commitInterval`.
+/// once `commitEvents` events wait, or the oldest has waited `commitInterval`. Times are on the
+/// monotonic clock: a wall clock set back must not hold a commit back for that long.
 final class CommitQueue: @unchecked Sendable {
     // NSCondition guards every stored property below; it is what lets the commit thread sleep until due.
     private let condition = NSCondition()
     private var batches: [PendingBatch] = []
-    private var arrivals: [Date] = []
+    private var arrivals: [ContinuousClock.Instant] = []
     private var waitingEvents = 0
     private var committingEvents = 0
     private var stopping = false
 
     let commitEvents: Int
-    let commitInterval: TimeInterval
+    let commitInterval: Duration
 
     init(commitEvents: Int, commitInterval: Duration) {
         self.commitEvents = commitEvents
-        self.commitInterval = Double(commitInterval.components.seconds) + Double(commitInterval.components.attoseconds) / 1e18
+        self.commitInterval = commitInterval
     }
 
     func push(_ batch: PendingBatch) {
         condition.withLock {
             batches.append(batch)
-            arrivals.append(Date())
+            arrivals.append(.now)
             waitingEvents += batch.eventCount
             condition.signal()
         }
@@ -43,17 +44,17 @@ final class CommitQueue: @unchecked Sendable {
 
     /// Blocks until a group is due and takes it (at least one batch); returns [] after `idle` without
     /// work (so the caller can do housekeeping), and nil once stopped and empty.
-    func nextGroup(idle: TimeInterval) -> [PendingBatch]? {
+    func nextGroup(idle: Duration) -> [PendingBatch]? {
         condition.withLock {
-            let idleDeadline = Date().addingTimeInterval(idle)
+            let idleDeadline = ContinuousClock.now + idle
             while true {
                 if batches.isEmpty {
                     if stopping { return nil }
-                    if !condition.wait(until: idleDeadline), batches.isEmpty { return [] }
+                    if !wait(until: idleDeadline), batches.isEmpty { return [] }
                     continue
                 }
-                let due = arrivals[0].addingTimeInterval(commitInterval)
-                if stopping || waitingEvents >= commitEvents || Date() >= due {
+                let due = arrivals[0] + commitInterval
+                if stopping || waitingEvents >= commitEvents || ContinuousClock.now >= due {
                     // Whole batches, up to about commitEvents events (at least one batch).
                     var count = 0
                     var events = 0
@@ -68,9 +69,17 @@ final class CommitQueue: @unchecked Sendable {
                     committingEvents += events
                     return group
                 }
-                _ = condition.wait(until: due)
+                _ = wait(until: due)
             }
         }
+    }
+
+    /// NSCondition waits for a wall-clock date: the one made here is the monotonic deadline's distance
+    /// from now, so a clock change can only move the wake-up of this one wait. False when it timed out.
+    private func wait(until deadline: ContinuousClock.Instant) -> Bool {
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        guard remaining > .zero else { return false }
+        return condition.wait(until: Date(timeIntervalSinceNow: remaining / .seconds(1)))
     }
 
     /// The commit thread is done with a group (committed, or given up at shutdown).

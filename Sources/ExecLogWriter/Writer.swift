@@ -19,27 +19,23 @@ public final class Writer: Sendable {
     public static let version = "0.1.0"
 
     public let configuration: WriterConfiguration
-    private let logger: Logger
-    private let counters: WriterCounters
-    private let stopRequested = Atomic<Bool>(false)
-    private let wakeup: WakeupSignal
+    let logger: Logger
+    let counters: WriterCounters
+    let stopRequested = Atomic<Bool>(false)
+    let wakeup: WakeupSignal
     /// The endpoints actually bound (a `tcp://…:*` request resolved to its port), once `run()` has bound them.
-    private let boundEndpoints = Mutex<[String]>([])
+    let boundEndpoints = Mutex<[String]>([])
     /// The clients CURVE endpoints accept; nil without a CURVE secret key.
-    private let allowList: ClientAllowList?
+    let allowList: ClientAllowList?
 
     public init(configuration: WriterConfiguration, logger: Logger = Logger(label: "execlogd")) throws(WriterError) {
         guard !configuration.endpoints.isEmpty else { throw WriterError("no endpoint to listen on: give --listen") }
-        if let plain = configuration.endpoints.first(where: { $0.hasPrefix("tcp://") }),
-            configuration.curveSecretKey == nil, !configuration.insecureTCP
-        {
-            throw WriterError(
-                "\(plain) would accept anyone, unencrypted: give --curve-secret-key-file and --curve-allowed-keys (docs/SECURITY.md), or --insecure to accept that")
+        do {
+            try configuration.checkSecurity()
+        } catch {
+            throw WriterError(error.description)
         }
-        if configuration.curveSecretKey != nil {
-            guard let folder = configuration.allowedClientKeysFolder else {
-                throw WriterError("a CURVE secret key needs --curve-allowed-keys, the folder of the clients' public keys")
-            }
+        if configuration.curveSecretKey != nil, let folder = configuration.allowedClientKeysFolder {
             allowList = try ClientAllowList(folder: folder)
         } else {
             allowList = nil
@@ -85,88 +81,18 @@ public final class Writer: Sendable {
         return status
     }
 
-    /// Blocks until the endpoints are bound (or `run()` failed), then returns them.
+    /// The endpoints as bound (a `tcp://…:*` resolved to its port); empty until `run()` has bound them.
     public var endpoints: [String] { boundEndpoints.withLock { $0 } }
 
     /// Opens the store, binds, serves until `stop()`, then drains and returns. Blocks the calling thread.
     @available(*, noasync, message: "blocks: run the writer on a thread of its own")
     public func run(onReady: ([String]) -> Void = { _ in }) throws(WriterError) {
         let lock = try StoreLock(storePath: configuration.storePath)
-        try Self.createStoreFile(configuration.storePath)
-        let store: ExecutionStore
-        let checkpointer: Checkpointer
-        do {
-            store = try ExecutionStore(path: configuration.storePath, mode: .create, synchronous: configuration.synchronous)
-            // Checkpoints run on the checkpointer's thread, never in a COMMIT of the commit thread.
-            try store.setAutomaticCheckpointPages(0)
-            checkpointer = try Checkpointer(
-                storePath: configuration.storePath, synchronous: configuration.synchronous, counters: counters,
-                logger: logger)
-            let synchronous = try store.synchronousInEffect()
-            counters.update { status in
-                status.synchronous = synchronous?.rawValue ?? "unknown"
-                status.walBytes = store.walFileBytes
-            }
-        } catch {
-            throw WriterError("\(error)")
-        }
+        let (store, checkpointer) = try openStore()
         let context = ZMQContext()
-        let socket: ZMQSocket
-        let zapHandler: ZAPHandler?
-        let handshakeMonitor: SocketMonitor?
-        var bound: [String] = []
-        do {
-            // The ZAP handler is bound first: a CURVE endpoint without one would accept any client.
-            if let allowList, configuration.endpoints.contains(where: configuration.usesCurve) {
-                zapHandler = try ZAPHandler(context: context, allowList: allowList)
-            } else {
-                zapHandler = nil
-            }
-            socket = try ZMQSocket(context: context, type: .router)
-            // Failed handshakes (no CURVE, a wrong server key, a key the ZAP handler refused) are counted from these events.
-            handshakeMonitor = zapHandler == nil ? nil : try SocketMonitor(
-                monitoring: socket, events: [.handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail])
-            // Acks still queued at close get this long to leave.
-            try socket.setOption(.linger, value: 2_000)
-            try socket.setOption(.maxMessageSize, value: Int64(configuration.maxMessageBytes))
-            // Heartbeats: a dead emitter's pipe (and its queued acks) is reclaimed within seconds.
-            try socket.setOption(.heartbeatInterval, value: 1_000)
-            try socket.setOption(.heartbeatTimeout, value: 3_000)
-            let groupID = try configuration.socketGroup.map(Self.groupID)
-            // libzmq copies the socket's options into each listener at bind: plain endpoints are bound
-            // first, then CURVE is switched on for the rest.
-            let plain = configuration.endpoints.filter { !configuration.usesCurve($0) }
-            let curve = configuration.endpoints.filter(configuration.usesCurve)
-            for endpoint in plain {
-                try Self.prepareIPCEndpoint(endpoint, groupID: groupID)
-                try socket.bind(endpoint)
-                try Self.openIPCSocketToGroup(endpoint, groupID: groupID)
-                bound.append(try socket.lastEndpoint)
-                if endpoint.hasPrefix("tcp://") {
-                    logger.warning(
-                        "tcp endpoint without CURVE (--insecure): traffic is unencrypted and anyone who reaches the port can write to the store",
-                        metadata: ["endpoint": "\(bound.last ?? endpoint)"])
-                }
-            }
-            if let secretKey = configuration.curveSecretKey, !curve.isEmpty {
-                try socket.setOption(.curveServer, value: true)
-                try socket.setOption(.curveSecretKey, value: secretKey)
-                // A non-empty domain makes libzmq consult the ZAP handler for every connection.
-                try socket.setOption(.zapDomain, value: ZAPHandler.domain)
-                for endpoint in curve {
-                    try socket.bind(endpoint)
-                    bound.append(try socket.lastEndpoint)
-                }
-                logger.info(
-                    "CURVE on tcp endpoints; clients allowed by key",
-                    metadata: ["keys": "\(allowList?.count ?? 0)", "folder": "\(configuration.allowedClientKeysFolder ?? "")"])
-            }
-        } catch let error as WriterError {
-            throw error
-        } catch {
-            throw WriterError("cannot listen: \(error)")
-        }
-        boundEndpoints.withLock { $0 = bound }
+        let listeners = try listen(context: context)
+        let socket = listeners.socket
+        boundEndpoints.withLock { $0 = listeners.bound }
 
         let queue = CommitQueue(commitEvents: configuration.commitEvents, commitInterval: configuration.commitInterval)
         let acksReady: WakeupSignal
@@ -182,10 +108,12 @@ public final class Writer: Sendable {
         commitThread.name = "execlogd-commit"
         commitThread.start()
         checkpointer.start()
-        logger.info("execlogd listening", metadata: ["endpoints": "\(bound)", "store": "\(configuration.storePath)"])
-        onReady(bound)
+        logger.info("execlogd listening", metadata: ["endpoints": "\(listeners.bound)", "store": "\(configuration.storePath)"])
+        onReady(listeners.bound)
 
-        serve(socket: socket, queue: queue, commitLoop: commitLoop, zapHandler: zapHandler, handshakeMonitor: handshakeMonitor)
+        serve(
+            socket: socket, queue: queue, commitLoop: commitLoop, zapHandler: listeners.zapHandler,
+            handshakeMonitor: listeners.handshakeMonitor)
 
         // Shutdown: no more reading; the commit thread drains what was received; its acks go out.
         queue.stop()
@@ -194,14 +122,14 @@ public final class Writer: Sendable {
         }
         sendAcks(socket: socket, commitLoop: commitLoop)
         checkpointer.stop()
-        handshakeMonitor?.stop()
+        listeners.handshakeMonitor?.stop()
         socket.close()
-        zapHandler?.socket.close()
+        listeners.zapHandler?.socket.close()
         withExtendedLifetime(lock) {}
         logger.info("execlogd stopped", metadata: ["stored": "\(counters.snapshot.stored)"])
-        if commitLoop.abandonedEvents.load(ordering: .relaxed) > 0 {
+        if commitLoop.abandonedEvents > 0 {
             throw WriterError(
-                "stopped with \(commitLoop.abandonedEvents.load(ordering: .relaxed)) received events uncommitted (not acked: their emitters will resend them)")
+                "stopped with \(commitLoop.abandonedEvents) received events uncommitted (not acked: their emitters will resend them)")
         }
     }
 
@@ -313,11 +241,7 @@ public final class Writer: Sendable {
     }
 
     private func sendAcks(socket: ZMQSocket, commitLoop: CommitLoop) {
-        let acks = commitLoop.outbox.withLock { outbox in
-            defer { outbox.removeAll() }
-            return outbox
-        }
-        for (routingID, frames) in acks {
+        for (routingID, frames) in commitLoop.takeReplies() {
             // ROUTER drops a reply to a peer that went away; that emitter resends and gets a duplicate ack.
             _ = try? socket.send([routingID] + frames, dontWait: true)
         }
@@ -327,48 +251,4 @@ public final class Writer: Sendable {
         _ = try? socket.send([routingID] + message.frames, dontWait: true)
     }
 
-    /// An ipc endpoint's folder is created when missing, usable only by the daemon's user and group
-    /// (`--socket-group` when given). libzmq replaces an existing socket file without a word, so a live
-    /// one is refused here: a second daemon must never silently take over the first one's socket.
-    private static func prepareIPCEndpoint(_ endpoint: String, groupID: gid_t?) throws {
-        guard let path = WireEndpoint.ipcPath(endpoint) else { return }
-        if FileManager.default.fileExists(atPath: path), UnixSocket.isListening(path) {
-            throw WriterError("another process is listening on \(endpoint)")
-        }
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }
-        do {
-            try PrivateFolder.create(folder, mode: ExecutionStore.folderPermissions, group: groupID)
-        } catch {
-            throw WriterError(error.description)
-        }
-    }
-
-    /// The socket file: read-write for the daemon's user and group (connecting needs write permission),
-    /// nothing for others; the folder's mode is what keeps others out when it was not created here.
-    private static func openIPCSocketToGroup(_ endpoint: String, groupID: gid_t?) throws {
-        guard let path = WireEndpoint.ipcPath(endpoint) else { return }
-        guard chmod(path, 0o660) == 0, groupID.map({ chown(path, uid_t.max, $0) == 0 }) ?? true else {
-            throw WriterError("cannot set the mode or group of \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    private static func groupID(_ name: String) throws(WriterError) -> gid_t {
-        guard let group = getgrnam(name) else { throw WriterError("socket-group: no group named \(name.debugDescription)") }
-        return group.pointee.gr_gid
-    }
-
-    /// A new store file is created 0640 here, before SQLite opens it (its -wal and -shm files take the
-    /// same mode): prompts and responses are for the daemon's user and group only.
-    private static func createStoreFile(_ path: String) throws(WriterError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { return }
-            throw WriterError("cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        guard fchmod(descriptor, 0o640) == 0 else {
-            throw WriterError("cannot set the mode of \(path): \(String(cString: strerror(errno)))")
-        }
-    }
 }

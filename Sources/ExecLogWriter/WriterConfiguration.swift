@@ -67,6 +67,30 @@ public struct WriterConfiguration: Sendable {
         curveSecretKey != nil && WireEndpoint.isTCP(endpoint)
     }
 
+    /// The rules between the endpoints and the CURVE settings, checked by ``WriterSettings`` at start
+    /// and by ``Writer`` for a configuration made in code: CURVE needs both the secret key and the
+    /// allow-list; a tcp endpoint needs CURVE or an explicit `insecureTCP`.
+    public func checkSecurity() throws(WriterSettingsError) {
+        if curveSecretKey != nil {
+            guard allowedClientKeysFolder != nil else {
+                throw WriterSettingsError(
+                    .conflict, "curve-secret-key-file",
+                    "curve-secret-key-file needs curve-allowed-keys, the folder of the clients' public keys")
+            }
+            guard !insecureTCP else {
+                throw WriterSettingsError(.conflict, "insecure", "insecure and curve-secret-key-file contradict each other: give one")
+            }
+        } else if allowedClientKeysFolder != nil {
+            throw WriterSettingsError(
+                .conflict, "curve-allowed-keys", "curve-allowed-keys needs curve-secret-key-file, the writer's secret key")
+        }
+        if let plain = endpoints.first(where: WireEndpoint.isTCP), curveSecretKey == nil, !insecureTCP {
+            throw WriterSettingsError(
+                .conflict, "listen",
+                "listen: \(plain) needs CURVE: give --curve-secret-key-file and --curve-allowed-keys (docs/SECURITY.md), or --insecure to accept anyone, unencrypted")
+        }
+    }
+
     public init(endpoints: [String], storePath: String) {
         self.endpoints = endpoints
         self.storePath = storePath

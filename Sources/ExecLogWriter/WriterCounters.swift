@@ -1,3 +1,4 @@
+import ExecLogModel
 import ExecLogWire
 import Foundation
 import Synchronization

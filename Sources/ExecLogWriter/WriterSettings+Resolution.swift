@@ -134,26 +134,7 @@ extension WriterSettings {
         default: throw WriterSettingsError.invalid("insecure", "expected true or false, got \(insecureText.debugDescription)")
         }
         configuration.socketGroup = sources.text(flags.socketGroup, "socket-group")
-        if configuration.curveSecretKey != nil {
-            guard configuration.allowedClientKeysFolder != nil else {
-                throw WriterSettingsError(
-                    .conflict, "curve-secret-key-file", "curve-secret-key-file needs curve-allowed-keys, the folder of the clients' public keys")
-            }
-            guard !configuration.insecureTCP else {
-                throw WriterSettingsError(
-                    .conflict, "insecure", "insecure and curve-secret-key-file contradict each other: give one")
-            }
-        } else if configuration.allowedClientKeysFolder != nil {
-            throw WriterSettingsError(
-                .conflict, "curve-allowed-keys", "curve-allowed-keys needs curve-secret-key-file, the writer's secret key")
-        }
-        if let plain = configuration.endpoints.first(where: WireEndpoint.isTCP), configuration.curveSecretKey == nil,
-            !configuration.insecureTCP
-        {
-            throw WriterSettingsError(
-                .conflict, "listen",
-                "listen: \(plain) needs CURVE: give --curve-secret-key-file and --curve-allowed-keys (docs/SECURITY.md), or --insecure to accept anyone, unencrypted")
-        }
+        try configuration.checkSecurity()
     }
 }
 

@@ -4,7 +4,7 @@ import ExecLogStore
 import Foundation
 
 @main
-struct ExecLogCommand: ParsableCommand {
+struct ExecLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "execlog",
         abstract: "Query the execlog store of AI model executions.",
@@ -19,10 +19,14 @@ struct ExecLogCommand: ParsableCommand {
     )
 
     /// Our own errors are one line on stderr and exit status 1; usage mistakes get ArgumentParser's help.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let error as StoreError {
             fail(error.description)
         } catch let error as CLIError {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExecLogArguments
 import ExecLogModel
+import ExecLogStore
 import ExecLogWire
 import ExecLogWriter
 import Foundation

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogSimulation
 import ExecLogStore
 import Foundation
 import Testing
@@ -74,7 +75,7 @@ struct BadInputTests {
     func randomBytes(_ arguments: [String]) throws {
         try withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("random.db").path
-            var generator = SystemRandomNumberGenerator()
+            var generator = SplitMix64(seed: 8_192)
             let bytes = Data((0..<8_192).map { _ in UInt8.random(in: 0...255, using: &generator) })
             try bytes.write(to: URL(fileURLWithPath: path))
             let before = FileSnapshot(path)

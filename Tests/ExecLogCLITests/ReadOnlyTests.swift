@@ -1,3 +1,4 @@
+import ExecLogModel
 import Foundation
 import Testing
 

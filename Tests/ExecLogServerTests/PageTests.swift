@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The page, its assets and the OpenAPI document: served from the binary, identical to the sources.

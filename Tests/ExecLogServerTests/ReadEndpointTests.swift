@@ -1,6 +1,7 @@
 import ExecLogModel
 import ExecLogStore
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 

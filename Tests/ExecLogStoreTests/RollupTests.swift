@@ -10,6 +10,25 @@ import Testing
 /// The hourly rollups stats read must always equal what the rows say: after inserts (duplicates
 /// included), deletes, prunes, and a rebuild.
 @Suite struct RollupTests {
+    @Test func theHourlyAndDailyTablesAreOneShapeWithTheirPeriodColumn() throws {
+        let folder = try TemporaryFolder()
+        let store = try ExecutionStore(path: folder.path("shape.db"), mode: .create)
+        let queue = try DatabaseQueue(path: store.path)
+        let columns = try queue.read { db in
+            try ExecutionRollups.Level.allCases.map { level in
+                try Row.fetchAll(db, sql: "PRAGMA table_info(\(level.table))").map { row -> String in
+                    let name: String = row["name"]
+                    let primaryKey: Int = row["pk"]
+                    return "\(name) \(row["type"] as String) pk\(primaryKey)"
+                }
+            }
+        }
+        #expect(columns[0].first == "hour TEXT pk1")
+        #expect(columns[1].first == "day TEXT pk1")
+        #expect(columns[0].dropFirst() == columns[1].dropFirst())
+        #expect(columns[0].count == 12)
+    }
+
     /// What stats over `[from, to)` must be, computed from the rows with plain SQL (percentiles aside).
     static func statsFromRows(_ store: ExecutionStore, from: Date? = nil, to: Date? = nil) throws -> ExecutionStats {
         let queue = try DatabaseQueue(path: store.path, configuration: { var c = Configuration(); c.readonly = true; return c }())
@@ -172,7 +191,7 @@ import Testing
     @Test func latencyHistogramsRoundTripAndStayWithinOnePercent() throws {
         var histogram = LatencyHistogram()
         var values: [Int] = []
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 194)
         for _ in 0..<5_000 {
             let value = Int.random(in: 0...60_000, using: &generator)
             values.append(value)
@@ -181,7 +200,10 @@ import Testing
         #expect(LatencyHistogram(encoded: histogram.encoded) == histogram)
         values.sort()
         let fractions = [0.01, 0.25, 0.5, 0.9, 0.99, 1.0]
-        let percentiles = try #require(histogram.percentiles(fractions))
+        // Through the path stats take: the encoded BLOB, accumulated into flat counts.
+        var counts = [Int](repeating: 0, count: LatencyHistogram.bucketCount)
+        #expect(LatencyHistogram.accumulate(encoded: histogram.encoded, into: &counts))
+        let percentiles = try #require(LatencyHistogram.percentiles(fractions, counts: counts))
         for (fraction, value) in zip(fractions, percentiles) {
             let exact = values[max(1, Int((Double(values.count) * fraction).rounded(.up))) - 1]
             #expect(abs(value - exact) <= exact / 100 + 1, "p\(fraction): \(value) vs \(exact)")
@@ -189,6 +211,9 @@ import Testing
         for value in values { histogram.add(value, count: -1) }
         #expect(histogram.isEmpty)
         #expect(LatencyHistogram(encoded: [0x80]) == nil, "a truncated varint is not a histogram")
+        var tooFew = [Int](repeating: 0, count: 3)
+        #expect(!LatencyHistogram.accumulate(encoded: [0x80], into: &tooFew))
+        #expect(!LatencyHistogram.accumulate(encoded: [0x05, 0x01], into: &tooFew), "a bucket past the counts is refused")
     }
 
     @Test func statsOverPartialHoursReadTheRowsAtTheEdges() throws {

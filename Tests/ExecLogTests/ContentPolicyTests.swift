@@ -45,6 +45,39 @@ import Testing
         #expect(count == 9)
     }
 
+    /// Each built-in pattern on its own: what it replaces, and a look-alike it leaves.
+    @Test(arguments: [
+        (ContentPolicy.Pattern.anthropicKey, "sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4", "sk-ant-short"),
+        (.openAIKey, "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t", "sk-tooshort123"),
+        (.googleKey, "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "AIzaShort"),
+        (.awsKey, "AKIAIOSFODNN7EXAMPLE", "AKIAlowercase1234567"),
+        (.githubToken, "ghp_" + String(repeating: "a1B2", count: 9), "ghp_short"),
+        (.bearerToken, "Bearer eyJhbGciOiJIUzI1NiJ9.payload", "bearer of news"),
+        (.email, "jane.doe@example.com", "jane.doe@localhost"),
+        (.cardNumber, "4111-1111-1111-1111", "4111-1111-1111-1112"),
+    ])
+    func everyBuiltInPatternRedactsItsSecretAndNotItsLookAlike(
+        pattern: ContentPolicy.Pattern, secret: String, lookAlike: String
+    ) throws {
+        let filter = try ContentFilter(ContentPolicy(patterns: [pattern]))
+        var count = 0
+        var execution = Self.execution()
+        execution.systemPrompt = "before \(secret) after"
+        execution.responseContent = "before \(lookAlike) after"
+        let result = filter.apply(execution, redactions: &count)
+        #expect(result.systemPrompt == "before [REDACTED:\(pattern.rawValue)] after")
+        #expect(result.responseContent == "before \(lookAlike) after")
+    }
+
+    @Test func everyBuiltInPatternCompilesAndABadCustomOneIsAnErrorAtStart() throws {
+        #expect(try ContentFilter(ContentPolicy()).builtIn.map(\.kind) == ContentPolicy.Pattern.allCases)
+        #expect(throws: ConfigurationError.self) { try ContentFilter(ContentPolicy(customPatterns: ["(unclosed"])) }
+        var configuration = ExecutionLoggerConfiguration()
+        configuration.contentPolicy.customPatterns = ["[z-a]"]
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description == "redaction pattern \"[z-a]\" is not a valid regular expression")
+    }
+
     @Test func onlyTheStringsWithSecretsChangeAndAnExecutionWithoutAnyIsKeptAsItIs() throws {
         let filter = try ContentFilter(ContentPolicy(maxContentBytes: 40))
         var execution = Self.execution()

@@ -1,3 +1,4 @@
+import ExecLogStore
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
         queue.push(batch("a", events: 60))
         queue.push(batch("b", events: 60))
         queue.push(batch("c", events: 10))
-        let group = queue.nextGroup(idle: 5)
+        let group = queue.nextGroup(idle: .seconds(5))
         // Whole batches up to about commitEvents: "a" alone (a + b would be 120).
         #expect(group?.map(\.batchID) == ["a"])
         #expect(queue.depth == 130)
@@ -25,19 +26,19 @@ import Testing
         let queue = CommitQueue(commitEvents: 1_000, commitInterval: .milliseconds(50))
         queue.push(batch("a", events: 1))
         let started = Date()
-        let group = queue.nextGroup(idle: 5)
+        let group = queue.nextGroup(idle: .seconds(5))
         #expect(group?.map(\.batchID) == ["a"])
         #expect(Date().timeIntervalSince(started) >= 0.04)
     }
 
     @Test func idleReturnsAnEmptyGroupAndStopDrainsThenEnds() {
         let queue = CommitQueue(commitEvents: 1_000, commitInterval: .seconds(60))
-        #expect(queue.nextGroup(idle: 0.05) == [])
+        #expect(queue.nextGroup(idle: .milliseconds(50)) == [])
         queue.push(batch("a", events: 1))
         queue.push(batch("b", events: 1))
         queue.stop()
-        #expect(queue.nextGroup(idle: 5)?.map(\.batchID) == ["a", "b"])
-        #expect(queue.nextGroup(idle: 5) == nil)
+        #expect(queue.nextGroup(idle: .seconds(5))?.map(\.batchID) == ["a", "b"])
+        #expect(queue.nextGroup(idle: .seconds(5)) == nil)
     }
 
     @Test func eachEventIsValidatedOnItsOwn() {

@@ -1,5 +1,6 @@
 import ExecLogSimulation
 import ExecLogTestSupport
+import ExecLogWire
 import Foundation
 import GRDB
 import Testing

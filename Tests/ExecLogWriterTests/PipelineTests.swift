@@ -1,5 +1,6 @@
 import ExecLogStore
 import ExecLogTestSupport
+import ExecLogWire
 import Foundation
 import GRDB
 import Testing

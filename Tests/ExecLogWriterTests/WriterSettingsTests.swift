@@ -2,6 +2,7 @@ import ExecLogModel
 import ExecLogTestSupport
 import ExecLogWriter
 import Foundation
+import Logging
 import Testing
 
 /// `execlogd`'s settings, resolved in the library: flag > environment > config file > default.
