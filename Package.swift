@@ -97,8 +97,12 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            // The page's editable sources; scripts/embed-assets compiles them into EmbeddedAssets.swift.
-            exclude: ["Assets"]
+            // The page and the OpenAPI document (a link to docs/openapi.yaml), compiled into the binary as
+            // byte arrays (`PackageResources`): `execlog serve` never looks a file up at run time.
+            resources: [
+                .embedInCode("Assets/index.html"), .embedInCode("Assets/dashboard.css"),
+                .embedInCode("Assets/dashboard.js"), .embedInCode("Assets/openapi.yaml"),
+            ]
         ),
         .executableTarget(
             name: "execlog",

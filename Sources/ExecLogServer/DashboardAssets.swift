@@ -1,19 +1,19 @@
 import Hummingbird
 
-/// The page at `/`, its stylesheet and script, and the OpenAPI document: served from the copies compiled
-/// into the binary (EmbeddedAssets.swift), never looked up on disk.
+/// The page at `/`, its stylesheet and script, and the OpenAPI document: served from the copies SwiftPM
+/// compiles into the binary (`resources: [.embedInCode(…)]` in Package.swift), never looked up on disk.
 struct DashboardAssets: Sendable {
     struct Asset: Sendable {
         let path: String
         let contentType: String
-        let text: String
+        let bytes: [UInt8]
     }
 
     static let all: [Asset] = [
-        Asset(path: "/", contentType: "text/html; charset=utf-8", text: EmbeddedAssets.indexHTML),
-        Asset(path: "/dashboard.css", contentType: "text/css; charset=utf-8", text: EmbeddedAssets.dashboardCSS),
-        Asset(path: "/dashboard.js", contentType: "text/javascript; charset=utf-8", text: EmbeddedAssets.dashboardJS),
-        Asset(path: "/api/v1/openapi.yaml", contentType: "application/yaml; charset=utf-8", text: EmbeddedAssets.openAPIYAML),
+        Asset(path: "/", contentType: "text/html; charset=utf-8", bytes: PackageResources.index_html),
+        Asset(path: "/dashboard.css", contentType: "text/css; charset=utf-8", bytes: PackageResources.dashboard_css),
+        Asset(path: "/dashboard.js", contentType: "text/javascript; charset=utf-8", bytes: PackageResources.dashboard_js),
+        Asset(path: "/api/v1/openapi.yaml", contentType: "application/yaml; charset=utf-8", bytes: PackageResources.openapi_yaml),
     ]
 
     /// Scripts and styles only from this server; no framing by other sites.
@@ -22,7 +22,7 @@ struct DashboardAssets: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         for asset in Self.all {
-            let body = ByteBuffer(string: asset.text)
+            let body = ByteBuffer(bytes: asset.bytes)
             router.get(RouterPath(asset.path)) { _, _ -> Response in
                 var response = Response(status: .ok, body: ResponseBody(byteBuffer: body))
                 response.headers[.contentType] = asset.contentType
