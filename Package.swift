@@ -133,7 +133,9 @@ let package = Package(
             name: "ExecLogWireTests",
             dependencies: ["ExecLogWire", "ExecLogModel", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel"]),
+        .testTarget(
+            name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel", "ExecLogTestSupport"]
+        ),
         .testTarget(
             name: "ExecLogWriterTests",
             dependencies: [

@@ -32,55 +32,19 @@ enum CLI {
     /// The `execlog` binary of the same build as this test executable.
     static let binary: URL? = try? Products.url("execlog")
 
-    /// Runs `execlog arguments…` with stdin from /dev/null, EXECLOG_DB removed from the environment
-    /// unless `environment` sets it, and both outputs captured in full.
+    /// Runs `execlog arguments…` (``ChildProcess``) with stdin from /dev/null, EXECLOG_DB removed from
+    /// the environment unless `environment` sets it, and both outputs captured in full.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let binary = try #require(
             binary,
             "the execlog binary was not found next to the test executable (\(CommandLine.arguments.first ?? "?")); build it first: swift build"
         )
-        var processEnvironment = ProcessInfo.processInfo.environment
-        processEnvironment["EXECLOG_DB"] = nil
-        processEnvironment.merge(environment) { _, new in new }
-
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = processEnvironment
-        process.standardInput = FileHandle.nullDevice
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-
-        // Both pipes are drained on threads of their own while the process runs: a full pipe never blocks it.
-        let stdoutReader = PipeReader(stdoutPipe.fileHandleForReading)
-        let stderrReader = PipeReader(stderrPipe.fileHandleForReading)
-
-        var timedOut = false
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                _ = exited.wait(timeout: .now() + 5)
-            }
-        }
-        let stdout = stdoutReader.finish()
-        let stderr = stderrReader.finish()
-        if !timedOut { process.waitUntilExit() }
-
+        let process = try ChildProcess(binary, arguments, environment: environment, unset: ["EXECLOG_DB"])
+        let status = process.waitForExit(timeout: timeout)
         let result = CLIResult(
-            arguments: arguments,
-            status: process.isRunning ? -1 : process.terminationStatus,
-            exitedNormally: !process.isRunning && process.terminationReason == .exit,
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-        if timedOut {
+            arguments: arguments, status: status ?? -1, exitedNormally: status != nil && !process.wasSignalled,
+            stdout: process.stdout, stderr: process.stderr)
+        if status == nil {
             Issue.record("execlog \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s: killed\n\(result)")
         }
         return result
@@ -121,28 +85,5 @@ enum CLI {
             #expect(!result.stderr.contains(trace), "\(result)", sourceLocation: sourceLocation)
         }
         #expect(result.stdout.isEmpty, "\(result)", sourceLocation: sourceLocation)
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-private final class PipeReader: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var data = Data()
-
-    init(_ handle: FileHandle) {
-        let thread = Thread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-        thread.start()
-    }
-
-    /// The whole output; waits for the pipe's end (the process and its children closed it).
-    func finish() -> Data {
-        if done.wait(timeout: .now() + CLI.timeout) == .timedOut {
-            Issue.record("a pipe of execlog was not closed within \(Int(CLI.timeout)) s")
-            return Data()
-        }
-        return data
     }
 }

@@ -45,25 +45,25 @@ import Testing
         let store = folder.path("seeded.db")
         let seed = try ChildProcess(
             try Products.url("execlog-loadgen"), ["seed", "--db", store, "--count", "3000", "--days", "10"])
-        #expect(seed.waitForExit(timeout: 120) == 0, "seed: \(seed.stderr)")
+        #expect(await seed.waitForExit(timeout: 120) == 0, "seed: \(seed.stderr)")
 
         let expectFile = folder.path("expect.json")
         try Self.expectations(store: store).write(to: URL(fileURLWithPath: expectFile))
         let screenshots = ProcessInfo.processInfo.environment["EXECLOG_SCREENSHOT_DIR"] ?? folder.path("")
 
-        let (server, base) = try ServeCommandTests.serve(["--db", store])
-        defer { server.stop() }
+        let (server, base) = try await ServeCommandTests.serve(["--db", store])
+        defer { server.signal(SIGTERM) }
 
         let script = Self.root.appendingPathComponent("Tests/browser/dashboard_test.py").path
         let browser = try ChildProcess(
             URL(fileURLWithPath: "/usr/bin/timeout"),
             ["-k", "10", "\(Self.scriptTimeout)", "python3", script, "--url", base.absoluteString + "/",
              "--expect", expectFile, "--screenshots", screenshots])
-        let status = browser.waitForExit(timeout: TimeInterval(Self.scriptTimeout + 20))
+        let status = await browser.waitForExit(timeout: TimeInterval(Self.scriptTimeout + 20))
         let output = browser.stdout
         #expect(status == 0, "browser test: \(output)\n\(browser.stderr.suffix(3_000))")
         #expect(output.contains("\"passed\": true"), "\(output)")
         print("browser test: \(output.split(separator: "\n").last ?? ""), screenshots in \(screenshots)")
-        #expect(server.stop() == 0, "execlog serve did not stop cleanly: \(server.stderr)")
+        #expect(await server.stop() == 0, "execlog serve did not stop cleanly: \(server.stderr)")
     }
 }

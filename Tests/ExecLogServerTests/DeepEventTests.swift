@@ -31,7 +31,7 @@ import Testing
         let store = folder.path("store.db")
         let endpoint = "ipc://" + folder.path("w.sock")
         let daemon = try ChildProcess(try Products.url("execlogd"), ["--listen", endpoint, "--db", store])
-        defer { daemon.stop() }
+        defer { daemon.signal(SIGTERM) }
 
         // The event object is level 1: its fields hold one level less than the parser's limit.
         let deepest = Self.execution(levels: JSONValue.maxNestingDepth - 1, metadataLevels: JSONValue.maxNestingDepth - 1)
@@ -41,16 +41,16 @@ import Testing
         log.record(tooDeep)
         await log.shutdown(timeout: .seconds(30))
         #expect(log.counters.stored == 1 && log.counters.rejected == 1, "\(log.counters)")
-        #expect(daemon.stop() == 0, "execlogd: \(daemon.stderr)")
+        #expect(await daemon.stop() == 0, "execlogd: \(daemon.stderr)")
 
         // execlog show --json
         let show = try ChildProcess(try Products.url("execlog"), ["show", "--json", "--db", store, deepest.idString])
-        #expect(show.waitForExit(timeout: 30) == 0, "show: \(show.stderr)")
+        #expect(await show.waitForExit(timeout: 30) == 0, "show: \(show.stderr)")
         #expect(try Execution.decodeEvent(Data(show.stdout.utf8)) == deepest)
 
         // The rejected one is a dead letter with its reason.
         let letters = try ChildProcess(try Products.url("execlog"), ["dead-letters", "--json", "--db", store])
-        #expect(letters.waitForExit(timeout: 30) == 0, "dead-letters: \(letters.stderr)")
+        #expect(await letters.waitForExit(timeout: 30) == 0, "dead-letters: \(letters.stderr)")
         let listed = try JSONValue.parse(Data(letters.stdout.utf8))
         #expect(listed["count"] == 1)
         guard case .array(let items)? = listed["dead_letters"], let reason = items.first?["reason"]?.stringValue else {
@@ -61,8 +61,8 @@ import Testing
         #expect(items.first?["event_id"]?.stringValue == tooDeep.idString)
 
         // The REST detail, and the server still serving after it.
-        let (server, base) = try ServeCommandTests.serve(["--db", store])
-        defer { server.stop() }
+        let (server, base) = try await ServeCommandTests.serve(["--db", store])
+        defer { server.signal(SIGTERM) }
         let detailURL = base.appendingPathComponent("api/v1/ai-executions/\(deepest.idString)")
         let (status, body) = try await ServeCommandTests.get(detailURL)
         #expect(status == 200)
@@ -78,9 +78,9 @@ import Testing
             ["-k", "10", "\(BrowserTests.scriptTimeout)", "python3", script, "--url", base.absoluteString + "/",
              "--open-newest", executionFile, "--screenshots", folder.path("")])
         #expect(
-            browser.waitForExit(timeout: TimeInterval(BrowserTests.scriptTimeout + 20)) == 0,
+            await browser.waitForExit(timeout: TimeInterval(BrowserTests.scriptTimeout + 20)) == 0,
             "browser: \(browser.stdout)\n\(browser.stderr.suffix(3_000))")
         #expect(try await ServeCommandTests.get(detailURL).0 == 200, "the server serves on after the drawer")
-        #expect(server.stop() == 0, "execlog serve: \(server.stderr)")
+        #expect(await server.stop() == 0, "execlog serve: \(server.stderr)")
     }
 }

@@ -24,8 +24,8 @@ import Testing
     }
 
     @Test func unknownPathsWrongMethodsAndHugeQueriesAreJSONErrors() async throws {
-        let (server, base) = try ServeCommandTests.serve(["--db", fixture.path])
-        defer { server.stop() }
+        let (server, base) = try await ServeCommandTests.serve(["--db", fixture.path])
+        defer { server.signal(SIGTERM) }
         Self.expectJSONError(
             try await ServeCommandTests.get(base.appendingPathComponent("no/such/page")), status: 404,
             containing: "no such endpoint: GET /no/such/page")
@@ -35,7 +35,7 @@ import Testing
         let huge = try #require(URL(string: base.absoluteString + "/api/v1/ai-executions/?usage_type=" + String(repeating: "x", count: 100_000)))
         Self.expectJSONError(try await ServeCommandTests.get(huge), status: 400, containing: "request too large")
         #expect(try await ServeCommandTests.get(base.appendingPathComponent("api/v1/ai-executions/stats")).0 == 200)
-        #expect(server.stop() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     /// As the sqlite3 shell would (a blocking call, kept out of the async test's own context).
@@ -46,8 +46,8 @@ import Testing
     @Test func aRowEditedByHandIsA500AndTheServerServesOn() async throws {
         let bad = fixture.executions[3].idString
         try Self.edit(fixture.path, "UPDATE ai_executions SET input_tokens = 'many' WHERE id = ?", bad)
-        let (server, base) = try ServeCommandTests.serve(["--db", fixture.path])
-        defer { server.stop() }
+        let (server, base) = try await ServeCommandTests.serve(["--db", fixture.path])
+        defer { server.signal(SIGTERM) }
         let detail = base.appendingPathComponent("api/v1/ai-executions/\(bad)")
         Self.expectJSONError(try await ServeCommandTests.get(detail), status: 500, containing: "execution \(bad): column input_tokens")
         Self.expectJSONError(
@@ -55,6 +55,6 @@ import Testing
             containing: "column input_tokens holds \"many\"")
         let good = base.appendingPathComponent("api/v1/ai-executions/\(fixture.executions[4].idString)")
         #expect(try await ServeCommandTests.get(good).0 == 200, "still serving")
-        #expect(server.stop() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 }

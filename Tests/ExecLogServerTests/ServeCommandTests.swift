@@ -14,10 +14,10 @@ import Testing
     init() throws { fixture = try ServerFixture(count: 50) }
 
     /// Starts `execlog serve` on a free port; returns the process and its base URL.
-    static func serve(_ arguments: [String], environment: [String: String] = [:]) throws -> (ChildProcess, URL) {
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws -> (ChildProcess, URL) {
         let server = try ChildProcess(try Products.url("execlog"), ["serve", "--port", "0"] + arguments, environment: environment)
         let line = try #require(
-            server.waitForLine(startingWith: "execlog serve: listening on http://", timeout: 20),
+            await server.waitForLine(startingWith: "execlog serve: listening on http://", timeout: 20),
             "no address line: \(server.stdout) \(server.stderr)")
         let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
         return (server, try #require(URL(string: String(address))))
@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func servesOnLoopbackAndStopsGracefullyOnSIGTERM() async throws {
-        let (server, base) = try Self.serve(["--db", fixture.path])
-        defer { server.stop() }
+        let (server, base) = try await Self.serve(["--db", fixture.path])
+        defer { server.signal(SIGTERM) }
         #expect(base.host == "127.0.0.1")
         #expect(base.port != 0)
         #expect(server.stdout.contains("deleting disabled"))
@@ -45,18 +45,18 @@ import Testing
             base.appendingPathComponent("api/v1/ai-executions/\(fixture.executions[0].idString)"), method: "DELETE",
             token: "x")
         #expect(deleteStatus == 403)
-        #expect(server.stop() == 0, "stderr: \(server.stderr)")
+        #expect(await server.stop() == 0, "stderr: \(server.stderr)")
     }
 
     @Test func theAdminTokenComesFromTheEnvironment() async throws {
-        let (server, base) = try Self.serve(["--db", fixture.path], environment: ["EXECLOG_ADMIN_TOKEN": "from-env"])
-        defer { server.stop() }
+        let (server, base) = try await Self.serve(["--db", fixture.path], environment: ["EXECLOG_ADMIN_TOKEN": "from-env"])
+        defer { server.signal(SIGTERM) }
         #expect(server.stdout.contains("deleting enabled"))
         let url = base.appendingPathComponent("api/v1/ai-executions/\(fixture.executions[1].idString)")
         #expect(try await Self.get(url, method: "DELETE").0 == 401)
         #expect(try await Self.get(url, method: "DELETE", token: "from-env").0 == 200)
         #expect(try await Self.get(url).0 == 404)
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
     }
 
     @Test(arguments: [
@@ -74,12 +74,12 @@ import Testing
         #expect(process.stderr.split(separator: "\n").count == 1, "\(process.stderr)")
     }
 
-    @Test func aPortInUseIsOneLineAndStatus1() throws {
-        let (server, base) = try Self.serve(["--db", fixture.path])
-        defer { server.stop() }
+    @Test func aPortInUseIsOneLineAndStatus1() async throws {
+        let (server, base) = try await Self.serve(["--db", fixture.path])
+        defer { server.signal(SIGTERM) }
         let second = try ChildProcess(
-            try Products.url("execlog"), ["serve", "--db", fixture.path, "--port", "\(base.port!)"])
-        #expect(second.waitForExit(timeout: 20) == 1)
+            try Products.url("execlog"), ["serve", "--db", fixture.path, "--port", "\(try #require(base.port))"])
+        #expect(await second.waitForExit(timeout: 20) == 1)
         #expect(second.stderr.hasPrefix("execlog: cannot serve on 127.0.0.1 port \(base.port!): "), "\(second.stderr)")
         #expect(second.stderr.split(separator: "\n").count == 1, "\(second.stderr)")
     }

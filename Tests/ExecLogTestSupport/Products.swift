@@ -6,28 +6,20 @@ public enum Products {
         public var description: String
     }
 
-    /// `execlogd`, `execlog`, `execlog-loadgen`: next to the test executable (a few folders up on macOS,
-    /// where it sits in a bundle), else in the package's debug build folder.
+    /// `execlogd`, `execlog`, `execlog-loadgen`: next to the test executable, in the build folder of the
+    /// same build; never another build's (a stale binary would test old code).
     public static func url(_ name: String) throws -> URL {
-        var candidates: [URL] = []
-        if let first = CommandLine.arguments.first {
-            var folder = URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<5 {
-                candidates.append(folder.appendingPathComponent(name))
-                folder = folder.deletingLastPathComponent()
-            }
+        guard let first = CommandLine.arguments.first else {
+            throw Missing(description: "\(name): the test executable's path is unknown")
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/\(name)"))
-        let found = candidates.first { url in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
-                && FileManager.default.isExecutableFile(atPath: url.path)
+        let url = URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent(name)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            FileManager.default.isExecutableFile(atPath: url.path)
+        else {
+            throw Missing(description: "\(name) was not built next to the tests (\(url.path)): run swift build --build-tests")
         }
-        guard let found else {
-            throw Missing(description: "\(name) was not built next to the tests (\(CommandLine.arguments.first ?? "?")); run swift build first")
-        }
-        return found
+        return url
     }
 }

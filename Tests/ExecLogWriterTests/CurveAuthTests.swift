@@ -29,11 +29,10 @@ struct CurveAuthTests {
     /// Waits until `condition` holds on the daemon's status; the last status either way.
     @discardableResult
     func waitForStatus(_ daemon: Daemon, timeout: TimeInterval = 10, _ condition: (WriterStatus) -> Bool) throws -> WriterStatus {
-        let deadline = Date().addingTimeInterval(timeout)
         var last = try status(daemon)
-        while !condition(last), Date() < deadline {
-            usleep(50_000)
+        _ = try Poll.until(timeout: timeout) { () throws -> Bool? in
             last = try status(daemon)
+            return condition(last) ? true : nil
         }
         return last
     }
@@ -167,16 +166,11 @@ struct CurveAuthTests {
     @Test func aFolderMadeForTheStoreIsPrivateWhateverTheUmask() throws {
         let folder = try TemporaryFolder()
         let store = folder.path("var/lib/execlog/store.db")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "umask 000; exec \"$0\" \"$@\"", try Products.url("execlogd").path,
-                             "--listen", "ipc://\(folder.path("w.sock"))", "--db", store]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        let process = try ChildProcess(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "umask 000; exec \"$0\" \"$@\"", try Products.url("execlogd").path,
+             "--listen", "ipc://\(folder.path("w.sock"))", "--db", store])
+        defer { process.stop() }
         #expect(try RawClient(endpoint: "ipc://\(folder.path("w.sock"))").status(timeout: 15) != nil)
         for path in [folder.path("var"), folder.path("var/lib"), folder.path("var/lib/execlog")] {
             var info = stat()
@@ -222,28 +216,11 @@ struct CurveAuthTests {
     func runExeclog(_ arguments: [String]) throws -> Run { try run("execlog", arguments) }
     func runExeclogd(_ arguments: [String]) throws -> Run { try run("execlogd", arguments) }
 
+    /// The product run with no `EXECLOG*` variable from this process's environment.
     private func run(_ product: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try Products.url(product)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for name in environment.keys where name.hasPrefix("EXECLOG") { environment[name] = nil }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read stderr on a thread of its own so that neither pipe can fill up and block the child.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errorBox = Box()
-        let reader = Thread { errorBox.data = errors.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1_000) }
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: errorBox.data, as: UTF8.self))
+        let inherited = ProcessInfo.processInfo.environment.keys.filter { $0.hasPrefix("EXECLOG") }
+        let process = try ChildProcess(try Products.url(product), arguments, unset: Array(inherited))
+        let status = try #require(process.waitForExit(timeout: 30), "\(product) did not exit: \(process.stderr)")
+        return Run(status: status, stdout: process.stdout, stderr: process.stderr)
     }
 }

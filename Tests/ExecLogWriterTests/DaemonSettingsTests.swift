@@ -23,8 +23,7 @@ struct DaemonSettingsTests {
         let daemon = try Daemon(folder: folder, extraArguments: ["--retention", "2d"])
         try daemon.waitUntilReady()
         let store = try ExecutionStore(path: storePath, mode: .readOnly)
-        let deadline = Date().addingTimeInterval(20)
-        while try store.count() > 500, Date() < deadline { usleep(100_000) }
+        _ = try Poll.until(timeout: 20) { try store.count() > 500 ? nil : true }
         #expect(try store.count() == 500)
         #expect(try store.count(ExecutionFilter(to: Date().addingTimeInterval(-2 * 86_400))) == 0)
     }
@@ -39,24 +38,14 @@ struct DaemonSettingsTests {
             commit-interval = 5ms
             max-field-bytes = 1048576
             """.write(toFile: folder.path("execlogd.conf"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = try Products.url("execlogd")
-        process.arguments = ["--config", folder.path("execlogd.conf")]
-        var environment = ProcessInfo.processInfo.environment
-        environment["EXECLOGD_DB"] = folder.path("from-env.db")
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        let process = try ChildProcess(
+            product: "execlogd", ["--config", folder.path("execlogd.conf")],
+            environment: ["EXECLOGD_DB": folder.path("from-env.db")])
+        let status = Poll.until(timeout: 15) { () -> WriterStatus?? in
+            guard process.isRunning else { return .some(nil) }
+            return (try? RawClient(endpoint: "ipc://" + socket).status(timeout: 0.3)).map { $0 }
         }
-        var status: WriterStatus?
-        let deadline = Date().addingTimeInterval(15)
-        while status == nil, Date() < deadline, process.isRunning {
-            status = try? RawClient(endpoint: "ipc://" + socket).status(timeout: 0.3)
-        }
-        let answered = try #require(status, "execlogd did not answer on the socket named in its config file")
+        let answered = try #require(status ?? nil, "execlogd did not answer on the socket named in its config file: \(process.stderr)")
         #expect(answered.store == folder.path("from-env.db"))
         #expect(
             answered.limits
@@ -73,30 +62,19 @@ struct DaemonSettingsTests {
     ])
     func limitsThatDoNotNestAreAClearErrorAtStart(arguments: [String], message: String) throws {
         let folder = try TemporaryFolder()
-        let process = Process()
-        process.executableURL = try Products.url("execlogd")
-        process.arguments = ["--listen", "ipc://" + folder.path("never.sock"), "--db", folder.path("never.db")] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let process = try ChildProcess(
+            product: "execlogd", ["--listen", "ipc://" + folder.path("never.sock"), "--db", folder.path("never.db")] + arguments)
+        #expect(process.waitForExit(timeout: 20) == 64)
+        let output = process.stderr
         #expect(output.contains(message), "\(output)")
         #expect(output.hasPrefix("Error: ") && output.split(separator: "\n").count <= 3, "one error line and a usage hint: \(output)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("never.db")))
     }
 
     @Test func aBadSettingIsAClearErrorAtStart() throws {
-        let process = Process()
-        process.executableURL = try Products.url("execlogd")
-        process.arguments = ["--listen", "udp://nope", "--db", "/tmp/never.db"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let process = try ChildProcess(product: "execlogd", ["--listen", "udp://nope", "--db", "/tmp/never.db"])
+        #expect(process.waitForExit(timeout: 20) == 64)
+        let output = process.stderr
         #expect(output.contains("is not an ipc:// or tcp:// endpoint"), "\(output)")
     }
 }

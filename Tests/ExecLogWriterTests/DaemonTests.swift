@@ -173,17 +173,11 @@ struct DaemonTests {
         let folder = try TemporaryFolder()
         let first = try Daemon(folder: folder)
         try first.waitUntilReady()
-        let second = Process()
-        second.executableURL = try Products.url("execlogd")
-        second.arguments = ["--listen", "ipc://" + folder.path("other.sock"), "--db", first.storePath]
-        let errors = Pipe()
-        second.standardError = errors
-        second.standardOutput = FileHandle.nullDevice
-        try second.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        second.waitUntilExit()
-        #expect(second.terminationStatus != 0)
-        #expect(output.contains("another execlogd (pid \(first.process.processIdentifier)) is already writing to"), "\(output)")
+        let second = try ChildProcess(
+            product: "execlogd", ["--listen", "ipc://" + folder.path("other.sock"), "--db", first.storePath])
+        #expect(second.waitForExit(timeout: 20) == 1)
+        let output = second.stderr
+        #expect(output.contains("another execlogd (pid \(first.process.pid)) is already writing to"), "\(output)")
         #expect(first.process.isRunning)
     }
 
@@ -213,16 +207,9 @@ struct DaemonTests {
         try daemon.waitUntilReady()
         let client = try RawClient(endpoint: daemon.ipcEndpoint)
         _ = try client.sendBatch("s", Self.executions(7).map(\.eventBytes) + [Array("bad".utf8)])
-        let process = Process()
-        process.executableURL = try Products.url("execlog")
-        process.arguments = ["status", "--endpoint", daemon.ipcEndpoint, "--json"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let status = try #require(WriterStatus(json: Array(data)))
+        let process = try ChildProcess(product: "execlog", ["status", "--endpoint", daemon.ipcEndpoint, "--json"])
+        #expect(process.waitForExit(timeout: 30) == 0, "\(process.stderr)")
+        let status = try #require(WriterStatus(json: Array(process.stdout.utf8)))
         #expect(status.received == 8 && status.stored == 7 && status.rejected == 1 && status.batches == 1)
         #expect(status.store == daemon.storePath)
     }
@@ -230,28 +217,16 @@ struct DaemonTests {
     @Test func aClientWrittenFromTheProtocolDocumentAlone() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("protocol/client.py")
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import zmq"]
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        guard probe.terminationStatus == 0, FileManager.default.fileExists(atPath: script.path) else {
+        let probe = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import zmq"])
+        guard probe.waitForExit(timeout: 30) == 0, FileManager.default.fileExists(atPath: script.path) else {
             Issue.record("python3 with pyzmq, or Tests/protocol/client.py, is missing")
             return
         }
         let folder = try TemporaryFolder()
         let daemon = try Daemon(folder: folder)
         try daemon.waitUntilReady()
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", script.path, daemon.ipcEndpoint, "250"]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0, "\(text)")
+        let python = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, daemon.ipcEndpoint, "250"])
+        #expect(python.waitForExit(timeout: 60) == 0, "\(python.stdout) \(python.stderr)")
         #expect(try ExecutionStore(path: daemon.storePath, mode: .readOnly).count() == 251)
     }
 }

@@ -35,12 +35,19 @@ struct DiskFullTests {
             "emit", "--endpoint", daemon!.ipcEndpoint, "--count", String(count), "--processes", "2",
             "--latency-scale", "0", "--payload-bytes", "1500", "--ids-out", idsFile, "--flush-timeout", "150s", "--json",
         ])
-        // Wait for the first failed commit; then let the writer fail and retry for a few seconds more.
-        let deadline = Date().addingTimeInterval(90)
-        while !daemon!.log.contains("commit failed"), Date() < deadline, workers.process.isRunning { usleep(100_000) }
-        let failing = daemon!.log.contains("commit failed")
-        #expect(failing, "the disk never filled: \(daemon!.log.suffix(500))")
-        usleep(3_000_000)
+        // Wait for the first failed commit; then for the writer to have failed and retried a few times more.
+        let failingWriter = try #require(daemon)
+        let failing = Poll.until(timeout: 90, every: 0.1) {
+            failingWriter.log.contains("commit failed") ? true : workers.process.isRunning ? nil : false
+        } ?? false
+        #expect(failing, "the disk never filled: \(failingWriter.log.suffix(500))")
+        let retried = Poll.until(timeout: 30, every: 0.1) { () -> Int? in
+            guard let failures = (try? RawClient(endpoint: failingWriter.ipcEndpoint).status(timeout: 1))??.commitFailures,
+                failures >= 5 || !failingWriter.process.isRunning
+            else { return nil }
+            return failures
+        }
+        #expect(retried != nil, "the writer did not retry its failed commit: \(failingWriter.log.suffix(500))")
         let aliveWhileFull = daemon!.process.isRunning
         let failedLines = daemon!.log.components(separatedBy: "commit failed").count - 1
         try FileManager.default.removeItem(atPath: filler)
@@ -114,13 +121,7 @@ struct SmallFilesystem {
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let process = try? ChildProcess(URL(fileURLWithPath: tool), arguments) else { return -1 }
+        return process.waitForExit(timeout: 60) ?? -1
     }
 }

@@ -27,19 +27,10 @@ struct DropReportTests {
 
     /// Runs the built `execlog` and returns its standard output; the test fails if it does not succeed.
     func execlog(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let process = Process()
-        process.executableURL = try Products.url("execlog")
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Both outputs are a few hundred bytes: they fit in the pipes until the process ends.
-        process.waitUntilExit()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "execlog \(arguments): \(stderr)", sourceLocation: sourceLocation)
+        let process = try ChildProcess(product: "execlog", arguments)
+        let status = process.waitForExit(timeout: 30)
+        #expect(status == 0, "execlog \(arguments): \(process.stderr)", sourceLocation: sourceLocation)
+        let stdout = process.stdout
         return stdout
     }
 

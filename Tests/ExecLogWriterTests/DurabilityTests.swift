@@ -39,37 +39,23 @@ struct DurabilityTests {
     @Test func synchronousComesFromTheEnvironmentToo() throws {
         let folder = try TemporaryFolder()
         let socket = "ipc://" + folder.path("env.sock")
-        let process = Process()
-        process.executableURL = try Products.url("execlogd")
-        process.arguments = ["--listen", socket, "--db", folder.path("env.db")]
-        var environment = ProcessInfo.processInfo.environment
-        environment["EXECLOGD_SYNCHRONOUS"] = "FULL"
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        let process = try ChildProcess(
+            product: "execlogd", ["--listen", socket, "--db", folder.path("env.db")],
+            environment: ["EXECLOGD_SYNCHRONOUS": "FULL"])
+        let status = Poll.until(timeout: 15) { () -> WriterStatus?? in
+            guard process.isRunning else { return .some(nil) }
+            return (try? RawClient(endpoint: socket).status(timeout: 0.3)).map { $0 }
         }
-        var status: WriterStatus?
-        let deadline = Date().addingTimeInterval(15)
-        while status == nil, Date() < deadline, process.isRunning {
-            status = try? RawClient(endpoint: socket).status(timeout: 0.3)
-        }
-        #expect(try #require(status).synchronous == "full")
+        #expect(try #require(status ?? nil, "\(process.stderr)").synchronous == "full")
     }
 
     @Test func anInvalidSynchronousIsAClearErrorAtStart() throws {
         let folder = try TemporaryFolder()
-        let process = Process()
-        process.executableURL = try Products.url("execlogd")
-        process.arguments = ["--listen", "ipc://" + folder.path("x.sock"), "--db", folder.path("x.db"), "--synchronous", "off"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 64)
+        let process = try ChildProcess(
+            product: "execlogd",
+            ["--listen", "ipc://" + folder.path("x.sock"), "--db", folder.path("x.db"), "--synchronous", "off"])
+        #expect(process.waitForExit(timeout: 20) == 64)
+        let output = process.stderr
         #expect(output.contains(#"synchronous: "off" is not one of ["normal", "full"]"#), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("x.db")), "nothing is created before the settings are checked")
     }
@@ -96,17 +82,8 @@ struct DurabilityTests {
         let folder = try TemporaryFolder()
         var configuration = WriterConfiguration(endpoints: ["ipc://" + folder.path("t.sock")], storePath: folder.path("t.db"))
         configuration.checkpointCommits = 3
-        let writer = try Writer(configuration: configuration)
-        let finished = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            try? writer.run()
-            finished.signal()
-        }
-        thread.start()
-        defer {
-            writer.stop()
-            finished.wait()
-        }
+        let writer = try InProcessWriter(configuration)
+        defer { writer.stop() }
         let client = try RawClient(endpoint: configuration.endpoints[0])
         for number in 0..<3 {
             #expect(try client.sendBatch("t\(number)", Self.events(300, seed: UInt64(10 + number)))?.stored == 300)

@@ -26,7 +26,7 @@ struct FaultTests {
             "emit", "--endpoint", daemon.ipcEndpoint, "--count", String(count), "--processes", "4",
             "--payload-bytes", "400", "--latency-scale", "0", "--ids-out", idsFile, "--json",
         ])
-        defer { if loadgen.process.isRunning { kill(loadgen.process.processIdentifier, SIGKILL) } }
+        defer { if loadgen.process.isRunning { kill(loadgen.process.pid, SIGKILL) } }
 
         // The moments of the kills: `EXECLOG_FAULT_SEED` repeats a run.
         let seed = ProcessInfo.processInfo.environment["EXECLOG_FAULT_SEED"].flatMap { UInt64($0) }

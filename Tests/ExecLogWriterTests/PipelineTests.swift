@@ -23,23 +23,17 @@ struct PipelineTests {
         let endpoint = transport == "tcp" ? try #require(status.endpoints.first { $0.hasPrefix("tcp://") }) : daemon.ipcEndpoint
         let idsFile = folder.path("ids.txt")
 
-        let loadgen = Process()
-        loadgen.executableURL = try Products.url("execlog-loadgen")
-        loadgen.arguments = [
-            "emit", "--endpoint", endpoint, "--count", String(count), "--processes", String(processes),
-            "--payload-bytes", "600", "--ids-out", idsFile, "--json", "--latency-scale", "0", "--pool", String(pool),
-        ]
-        if transport == "tcp" { loadgen.environment = ProcessInfo.processInfo.environment.merging(keys.allowedClientEnvironment) { $1 } }
-        let output = Pipe()
-        loadgen.standardOutput = output
         let started = Date()
-        try loadgen.run()
-        let text = output.fileHandleForReading.readDataToEndOfFile()
-        loadgen.waitUntilExit()
+        let loadgen = try LoadgenRun(
+            [
+                "emit", "--endpoint", endpoint, "--count", String(count), "--processes", String(processes),
+                "--payload-bytes", "600", "--ids-out", idsFile, "--json", "--latency-scale", "0", "--pool", String(pool),
+            ],
+            environment: transport == "tcp" ? keys.allowedClientEnvironment : [:])
+        let loadgenStatus = loadgen.waitForExit(timeout: 600)
         let seconds = Date().timeIntervalSince(started)
-        #expect(loadgen.terminationStatus == 0, "\(String(decoding: text, as: UTF8.self))")
-        let jsonLine = try #require(String(decoding: text, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix("{") })
-        let summary = try JSONDecoder().decode(EmitSummary.self, from: Data(jsonLine.utf8))
+        #expect(loadgenStatus == 0, "\(loadgen.lines.suffix(5)) \(loadgen.process.stderr.suffix(2_000))")
+        let summary = try #require(loadgen.summary, "no summary: \(loadgen.lines.suffix(3))")
         print("pipeline \(transport): \(processes) processes emitted \(summary.emitted) in \(String(format: "%.1f", seconds)) s; acked \(summary.acked), stored \(summary.stored), duplicates \(summary.duplicates), dropped \(summary.dropped)")
         #expect(summary.emitted == count)
         #expect(summary.acked == count && summary.dropped == 0 && summary.rejected == 0)

@@ -1,6 +1,7 @@
 import ExecLogModel
 import ExecLogTestSupport
 import ExecLogWire
+import ExecLogWriter
 import Foundation
 import GRDB
 import Synchronization
@@ -13,55 +14,78 @@ import ZeroMQ
 
 /// A real `execlogd` process on a store in a temp folder, killed when the value goes away.
 final class Daemon {
-    let process = Process()
+    let process: ChildProcess
     let folder: TemporaryFolder
     let storePath: String
     let ipcEndpoint: String
-    let logPath: String
 
     init(folder: TemporaryFolder, extraArguments: [String] = [], store: String = "store.db") throws {
         self.folder = folder
         storePath = folder.path(store)
         ipcEndpoint = "ipc://" + folder.path("w.sock")
-        logPath = folder.path("execlogd-\(UUID().uuidString.prefix(4)).log")
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = try Products.url("execlogd")
-        process.arguments = ["--listen", ipcEndpoint, "--db", storePath] + extraArguments
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(product: "execlogd", ["--listen", ipcEndpoint, "--db", storePath] + extraArguments)
     }
 
-    /// Waits until the daemon answers `status` (it has bound and opened the store).
+    /// Waits until the daemon answers `status` (it has bound and opened the store); fails with its log
+    /// when it exits first or does not answer in time.
     @discardableResult
     func waitUntilReady(timeout: TimeInterval = 15) throws -> WriterStatus {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            guard process.isRunning else {
-                throw DaemonFailure("execlogd exited (\(process.terminationStatus)): \(log)")
+        let answer = Poll.until(timeout: timeout) { () -> WriterStatus?? in
+            guard process.isRunning else { return .some(nil) }
+            return (try? RawClient(endpoint: ipcEndpoint).status(timeout: 0.3)).map { $0 }
+        }
+        guard let status = answer ?? nil else {
+            if !process.isRunning {
+                throw DaemonFailure("execlogd exited (\(process.waitForExit(timeout: 5).map(String.init) ?? "?")): \(log)")
             }
-            if let status = try? RawClient(endpoint: ipcEndpoint).status(timeout: 0.3) { return status }
+            throw DaemonFailure("execlogd did not answer within \(timeout) s: \(log)")
         }
-        throw DaemonFailure("execlogd did not answer within \(timeout) s: \(log)")
+        return status
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    /// Its log lines so far (stdout and stderr).
+    var log: String { process.stdout + process.stderr }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
-    /// Waits for the process to exit; returns its status, or nil on timeout.
+    /// Waits for the process to exit; returns its status, or nil on timeout (it is then killed).
     func waitForExit(timeout: TimeInterval = 20) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        process.waitForExit(timeout: timeout)
+    }
+}
+
+/// A ``Writer`` run in this process on a thread of its own, started and ready, or the reason it could
+/// not start: a writer that fails to start fails the test with its error, never a silent hang.
+final class InProcessWriter {
+    let writer: Writer
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ configuration: WriterConfiguration, timeout: TimeInterval = 15) throws {
+        writer = try Writer(configuration: configuration)
+        let ready = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        let thread = Thread { [writer, finished] in
+            do {
+                try writer.run { _ in ready.signal() }
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+                ready.signal()
+            }
+            finished.signal()
+        }
+        thread.name = "test-writer"
+        thread.start()
+        guard ready.wait(timeout: .now() + timeout) == .success else {
+            stop()
+            throw DaemonFailure("the writer did not start within \(timeout) s")
+        }
+        if let error = failure.withLock({ $0 }) { throw DaemonFailure("the writer did not start: \(error)") }
     }
 
-    deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+    /// Stops the writer and waits for its thread.
+    func stop() {
+        writer.stop()
+        _ = finished.wait(timeout: .now() + 30)
     }
 }
 
@@ -121,39 +145,16 @@ extension Execution {
     var eventBytes: [UInt8] { Array(jsonData()) }
 }
 
-/// `execlog-loadgen` run as a child process, its standard output collected as it comes (progress
-/// lines are read while it runs); killed when the value goes away.
+/// `execlog-loadgen` run as a child process, its output collected as it comes (progress lines are
+/// read while it runs); killed when the value goes away.
 final class LoadgenRun {
-    let process = Process()
-    private let output = Pipe()
-    private final class Output: Sendable {
-        let bytes = Mutex<[UInt8]>([])
-    }
-    private let collected = Output()
-    private let reader: Thread
+    let process: ChildProcess
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = try Products.url("execlog-loadgen")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let handle = output.fileHandleForReading
-        let collected = collected
-        reader = Thread {
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { return }
-                collected.bytes.withLock { $0.append(contentsOf: data) }
-            }
-        }
-        try process.run()
-        reader.start()
+        process = try ChildProcess(product: "execlog-loadgen", arguments, environment: environment)
     }
 
-    var lines: [String] {
-        collected.bytes.withLock { String(decoding: $0, as: UTF8.self) }.split(separator: "\n").map(String.init)
-    }
+    var lines: [String] { process.stdoutLines }
 
     /// The final summary (`--json`), once the process has printed it.
     var summary: EmitSummary? {
@@ -166,21 +167,9 @@ final class LoadgenRun {
         lines.filter { $0.hasPrefix("{\"at\"") }.compactMap { try? JSONDecoder().decode(EmitProgress.self, from: Data($0.utf8)) }
     }
 
-    /// Waits for the process to exit; its status, or nil on timeout.
+    /// Waits for the process to exit and its output to end; its status, or nil on timeout.
     func waitForExit(timeout: TimeInterval) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        guard !process.isRunning else { return nil }
-        // The pipe's last bytes: the reader ends when the process's end closed it.
-        while !reader.isFinished, Date() < deadline + 5 { usleep(5_000) }
-        return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.waitForExit(timeout: timeout)
     }
 }
 
