@@ -44,7 +44,8 @@ extension ContentPolicy {
         }
         if let path = value(Key.redactCustomFile) {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError("\(Key.redactCustomFile)=\(path.debugDescription): cannot read the file")
+                throw ConfigurationError(
+                    "\(Key.redactCustomFile)=\(path.debugDescription): cannot read the file", kind: .unreadableFile)
             }
             customPatterns += text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         }

@@ -39,7 +39,7 @@ extension ExecutionLoggerConfiguration {
         case (nil, nil):
             return nil
         case (.some, .some):
-            throw ConfigurationError("\(valueName) and \(fileName) are both set: give one")
+            throw ConfigurationError("\(valueName) and \(fileName) are both set: give one", kind: .conflict)
         case (let value?, nil):
             guard CurveKeyFile.isKey(value) else {
                 throw ConfigurationError("\(valueName): expected a CURVE key, 40 Z85 characters")
@@ -49,7 +49,7 @@ extension ExecutionLoggerConfiguration {
             do {
                 return role == .secret ? try CurveKeyFile.readSecretKey(path) : try CurveKeyFile.readPublicKey(path)
             } catch {
-                throw ConfigurationError("\(fileName): \(error)")
+                throw ConfigurationError("\(fileName): \(error)", kind: .unreadableFile)
             }
         }
     }
@@ -69,7 +69,9 @@ extension ExecutionLoggerConfiguration {
             if let key, !CurveKeyFile.isKey(key) { throw ConfigurationError("\(name): expected a CURVE key, 40 Z85 characters") }
         }
         if (curveServerPublicKey == nil) != (curveSecretKey == nil) {
-            throw ConfigurationError("CURVE needs both the writer's public key (curveServerPublicKey) and this client's secret key (curveSecretKey)")
+            throw ConfigurationError(
+                "CURVE needs both the writer's public key (curveServerPublicKey) and this client's secret key (curveSecretKey)",
+                kind: .conflict)
         }
     }
 

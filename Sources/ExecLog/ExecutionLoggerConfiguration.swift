@@ -249,11 +249,22 @@ public enum SpoolSync: String, Sendable, Hashable, CaseIterable {
     case always
 }
 
-/// A configuration value that cannot be used, in one line.
+/// A configuration value that cannot be used, in one line, with its kind for callers to branch on.
 public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// A value that does not parse or is out of range (an `EXECLOG_*` variable, a property, a pattern).
+        case invalidValue
+        /// Values that contradict each other or need one another (a key and its `_FILE` form, half a CURVE pair).
+        case conflict
+        /// A file a value names cannot be read (a key file, the custom redaction patterns).
+        case unreadableFile
+    }
+
+    public var kind: Kind
     public var message: String
 
-    public init(_ message: String) {
+    public init(_ message: String, kind: Kind = .invalidValue) {
+        self.kind = kind
         self.message = message
     }
 

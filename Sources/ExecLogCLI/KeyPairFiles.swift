@@ -27,7 +27,7 @@ public enum KeyPairFiles {
         do {
             pair = try ZMQ.curveKeyPair()
         } catch {
-            throw CLIError("cannot make a CURVE key pair: \(error)")
+            throw CLIError("cannot make a CURVE key pair: \(error)", kind: .unavailable)
         }
         do {
             // The secret first: if it cannot be written, no public key circulates without its secret.

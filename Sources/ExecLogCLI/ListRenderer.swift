@@ -73,7 +73,7 @@ public enum ListRenderer {
             let data = try encoder.encode(Body(executions: page.executions, nextCursor: page.nextCursor?.description))
             return String(decoding: data, as: UTF8.self) + "\n"
         } catch {
-            throw CLIError("cannot write the executions as JSON: \(error)")
+            throw CLIError("cannot write the executions as JSON: \(error)", kind: .unavailable)
         }
     }
 

@@ -69,7 +69,7 @@ public enum StatsReport {
         do {
             return String(decoding: try encoder.encode(Output(stats: stats, drops: drops)), as: UTF8.self) + "\n"
         } catch {
-            throw CLIError("cannot write the stats as JSON: \(error)")
+            throw CLIError("cannot write the stats as JSON: \(error)", kind: .unavailable)
         }
     }
 

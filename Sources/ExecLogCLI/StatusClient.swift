@@ -29,16 +29,16 @@ public enum StatusClient {
                         ? " (a CURVE endpoint needs --curve-server-key-file and --curve-secret-key-file)"
                         : " (or it refused our CURVE keys: check the server key and the writer's allow-list)")
                     : ""
-                throw CLIError("no answer from a writer at \(endpoint) within \(Formatting.milliseconds(Int(timeout * 1000)))\(hint)")
+                throw CLIError("no answer from a writer at \(endpoint) within \(Formatting.milliseconds(Int(timeout * 1000)))\(hint)", kind: .unavailable)
             }
             guard case .status(let body) = try WireMessage(frames: frames), let status = WriterStatus(json: body) else {
-                throw CLIError("unexpected reply from \(endpoint)")
+                throw CLIError("unexpected reply from \(endpoint)", kind: .unavailable)
             }
             return status
         } catch let error as CLIError {
             throw error
         } catch {
-            throw CLIError("cannot reach \(endpoint): \(error)")
+            throw CLIError("cannot reach \(endpoint): \(error)", kind: .unavailable)
         }
     }
 }

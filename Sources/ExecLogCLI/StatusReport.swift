@@ -23,7 +23,8 @@ public enum StatusReport {
         field("Commit failures", status.commitFailures > 0 ? style.red(Formatting.count(status.commitFailures)) : "0")
         field("Queue depth", Formatting.count(status.queueDepth))
         field("Last commit", String(format: "%.2f ms", status.lastCommitMs))
-        field("WAL", "\(Formatting.count(status.walBytes)) bytes, \(Formatting.count(status.checkpoints)) checkpoint\(status.checkpoints == 1 ? "" : "s")")
+        let blocked = status.checkpointsBlocked > 0 ? " (\(Formatting.count(status.checkpointsBlocked)) held back by a reader)" : ""
+        field("WAL", "\(Formatting.count(status.walBytes)) bytes, \(Formatting.count(status.checkpoints)) checkpoint\(status.checkpoints == 1 ? "" : "s")\(blocked)")
         if !status.synchronous.isEmpty { field("Synchronous", status.synchronous) }
         if status.allowedKeys > 0 || status.authFailures > 0 {
             let refused = Formatting.count(status.authFailures)

@@ -28,6 +28,9 @@ public struct WriterStatus: Sendable, Equatable, Codable {
     public var walBytes: Int = 0
     /// WAL checkpoints the writer ran that were not blocked (busy).
     public var checkpoints: Int = 0
+    /// RESTART or TRUNCATE checkpoints of the writer held back by a reader's snapshot (busy), each tried
+    /// again a second later: a count that keeps growing means a long reader keeps the WAL from shrinking.
+    public var checkpointsBlocked: Int = 0
     /// SQLite's `synchronous` level on the writer's connection: `normal` or `full` (docs/STORE.md).
     public var synchronous: String = ""
     /// Executions that emitters reported dropped, summed over the drop reports stored since start
@@ -87,6 +90,7 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         case store, endpoints, version
         case walBytes = "wal_bytes"
         case checkpoints, synchronous
+        case checkpointsBlocked = "checkpoints_blocked"
         case emitterDropped = "emitter_dropped"
         case reports
         case authFailures = "auth_failures"
@@ -123,6 +127,7 @@ public struct WriterStatus: Sendable, Equatable, Codable {
         version = try value(.version, version)
         walBytes = try value(.walBytes, walBytes)
         checkpoints = try value(.checkpoints, checkpoints)
+        checkpointsBlocked = try value(.checkpointsBlocked, checkpointsBlocked)
         synchronous = try value(.synchronous, synchronous)
         emitterDropped = try value(.emitterDropped, emitterDropped)
         reports = try value(.reports, reports)

@@ -31,7 +31,7 @@ public final class ClientAllowList: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            throw WriterError("cannot read the allowed client keys folder \(folder): \(error.localizedDescription)")
+            throw WriterError(.allowList, "cannot read the allowed client keys folder \(folder): \(error.localizedDescription)")
         }
         var found: [String: String] = [:]
         var skipped: [String] = []

@@ -208,6 +208,7 @@ final class CommitLoop: Sendable {
             policy.finished(mode, .checkpointerRunning, passive: .init(), now: .now)
         case (let passive, .success(let result))? where result.busy:
             policy.finished(mode, .busyOrFailed, passive: passive, now: .now)
+            counters.update { $0.checkpointsBlocked += 1 }
             logger.debug("checkpoint busy; will retry", metadata: ["mode": "\(mode)", "wal_bytes": "\(walBytes)"])
         case (let passive, .success)?:
             policy.finished(mode, .completed, passive: passive, now: .now)

@@ -18,19 +18,19 @@ public final class StoreLock: Sendable {
             do {
                 try PrivateFolder.create(folder, mode: ExecutionStore.folderPermissions)
             } catch {
-                throw WriterError(error.description)
+                throw WriterError(.store, error.description)
             }
         }
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
-            throw WriterError("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw WriterError(.store, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var holder = [UInt8](repeating: 0, count: 32)
             let count = pread(descriptor, &holder, holder.count, 0)
             let pid = count > 0 ? String(decoding: holder[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
             close(descriptor)
-            throw WriterError("another execlogd (pid \(pid)) is already writing to \(storePath)")
+            throw WriterError(.inUse, "another execlogd (pid \(pid)) is already writing to \(storePath)")
         }
         let pid = "\(getpid())\n"
         _ = ftruncate(descriptor, 0)
@@ -41,10 +41,4 @@ public final class StoreLock: Sendable {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
-}
-
-/// Why the writer cannot start or go on, in one line.
-public struct WriterError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -76,7 +76,7 @@ extension Writer {
         } catch let error as WriterError {
             throw error
         } catch {
-            throw WriterError("cannot listen: \(error)")
+            throw WriterError(.listen, "cannot listen: \(error)")
         }
     }
 
@@ -86,14 +86,14 @@ extension Writer {
     static func prepareIPCEndpoint(_ endpoint: String, groupID: gid_t?) throws {
         guard let path = WireEndpoint.ipcPath(endpoint) else { return }
         if FileManager.default.fileExists(atPath: path), UnixSocket.isListening(path) {
-            throw WriterError("another process is listening on \(endpoint)")
+            throw WriterError(.inUse, "another process is listening on \(endpoint)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }
         do {
             try PrivateFolder.create(folder, mode: ExecutionStore.folderPermissions, group: groupID)
         } catch {
-            throw WriterError(error.description)
+            throw WriterError(.listen, error.description)
         }
     }
 
@@ -102,12 +102,12 @@ extension Writer {
     static func openIPCSocketToGroup(_ endpoint: String, groupID: gid_t?) throws {
         guard let path = WireEndpoint.ipcPath(endpoint) else { return }
         guard chmod(path, 0o660) == 0, groupID.map({ chown(path, uid_t.max, $0) == 0 }) ?? true else {
-            throw WriterError("cannot set the mode or group of \(path): \(String(cString: strerror(errno)))")
+            throw WriterError(.listen, "cannot set the mode or group of \(path): \(String(cString: strerror(errno)))")
         }
     }
 
     static func groupID(_ name: String) throws(WriterError) -> gid_t {
-        guard let group = getgrnam(name) else { throw WriterError("socket-group: no group named \(name.debugDescription)") }
+        guard let group = getgrnam(name) else { throw WriterError(.configuration, "socket-group: no group named \(name.debugDescription)") }
         return group.pointee.gr_gid
     }
 }

@@ -26,7 +26,7 @@ extension Writer {
             }
             return (store, checkpointer)
         } catch {
-            throw WriterError("\(error)")
+            throw WriterError(.store, "\(error)")
         }
     }
 
@@ -36,11 +36,11 @@ extension Writer {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             if errno == EEXIST { return }
-            throw WriterError("cannot create \(path): \(String(cString: strerror(errno)))")
+            throw WriterError(.store, "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         guard fchmod(descriptor, 0o640) == 0 else {
-            throw WriterError("cannot set the mode of \(path): \(String(cString: strerror(errno)))")
+            throw WriterError(.store, "cannot set the mode of \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -29,11 +29,11 @@ public final class Writer: Sendable {
     let allowList: ClientAllowList?
 
     public init(configuration: WriterConfiguration, logger: Logger = Logger(label: "execlogd")) throws(WriterError) {
-        guard !configuration.endpoints.isEmpty else { throw WriterError("no endpoint to listen on: give --listen") }
+        guard !configuration.endpoints.isEmpty else { throw WriterError(.configuration, "no endpoint to listen on: give --listen") }
         do {
             try configuration.checkSecurity()
         } catch {
-            throw WriterError(error.description)
+            throw WriterError(.configuration, error.description)
         }
         if configuration.curveSecretKey != nil, let folder = configuration.allowedClientKeysFolder {
             allowList = try ClientAllowList(folder: folder)
@@ -47,7 +47,7 @@ public final class Writer: Sendable {
         do {
             wakeup = try WakeupSignal()
         } catch {
-            throw WriterError("cannot create a wakeup signal: \(error)")
+            throw WriterError(.system, "cannot create a wakeup signal: \(error)")
         }
     }
 
@@ -96,7 +96,7 @@ public final class Writer: Sendable {
 
         let queue = CommitQueue(commitEvents: configuration.commitEvents, commitInterval: configuration.commitInterval)
         let acksReady: WakeupSignal
-        do { acksReady = try WakeupSignal() } catch { throw WriterError("cannot create a wakeup signal: \(error)") }
+        do { acksReady = try WakeupSignal() } catch { throw WriterError(.system, "cannot create a wakeup signal: \(error)") }
         let commitLoop = CommitLoop(
             store: store, queue: queue, checkpointer: checkpointer, counters: counters, configuration: configuration,
             acksReady: acksReady, logger: logger)
@@ -129,7 +129,7 @@ public final class Writer: Sendable {
         logger.info("execlogd stopped", metadata: ["stored": "\(counters.snapshot.stored)"])
         if commitLoop.abandonedEvents > 0 {
             throw WriterError(
-                "stopped with \(commitLoop.abandonedEvents) received events uncommitted (not acked: their emitters will resend them)")
+                .uncommittedAtStop, "stopped with \(commitLoop.abandonedEvents) received events uncommitted (not acked: their emitters will resend them)")
         }
     }
 

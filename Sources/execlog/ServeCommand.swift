@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch {
             // NIO's errors (a port in use, an address that does not resolve) are one line already.
-            throw CLIError("cannot serve on \(bind) port \(port): \(error)")
+            throw CLIError("cannot serve on \(bind) port \(port): \(error)", kind: .unavailable)
         }
     }
 }

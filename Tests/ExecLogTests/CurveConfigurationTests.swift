@@ -62,19 +62,23 @@ import ZeroMQ
             _ = try ExecutionLoggerConfiguration.fromEnvironment(["EXECLOG_CURVE_SECRET_KEY_FILE": loose])
         } catch {
             #expect(error.message.contains("EXECLOG_CURVE_SECRET_KEY_FILE") && error.message.contains("mode 0640"), "\(error)")
+            #expect(error.kind == .unreadableFile)
         }
-        #expect(throws: ConfigurationError.self) {
+        let short = #expect(throws: ConfigurationError.self) {
             try ExecutionLoggerConfiguration.fromEnvironment(["EXECLOG_CURVE_SERVER_KEY": "short"])
         }
-        #expect(throws: ConfigurationError.self) {
+        #expect(short?.kind == .invalidValue)
+        let both = #expect(throws: ConfigurationError.self) {
             try ExecutionLoggerConfiguration.fromEnvironment([
                 "EXECLOG_CURVE_SECRET_KEY": client.secretKey, "EXECLOG_CURVE_SECRET_KEY_FILE": loose,
             ])
         }
+        #expect(both?.kind == .conflict)
         // Half a configuration: refused, never a silent plain connection.
         var half = ExecutionLoggerConfiguration(endpoint: "tcp://127.0.0.1:5599")
         half.curveServerPublicKey = client.publicKey
-        #expect(throws: ConfigurationError.self) { try half.validate() }
+        let halfError = #expect(throws: ConfigurationError.self) { try half.validate() }
+        #expect(halfError?.kind == .conflict)
         #expect(throws: (any Error).self) { try half.curveClientKeys() }
     }
 }

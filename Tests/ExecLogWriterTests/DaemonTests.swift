@@ -2,6 +2,7 @@ import ExecLogModel
 import ExecLogSimulation
 import ExecLogStore
 import ExecLogWire
+import ExecLogWriter
 import ExecLogTestSupport
 import Foundation
 import Testing
@@ -179,6 +180,25 @@ struct DaemonTests {
         let output = second.stderr
         #expect(output.contains("another execlogd (pid \(first.process.pid)) is already writing to"), "\(output)")
         #expect(first.process.isRunning)
+    }
+
+    /// The writer library's errors say their kind: what a caller embedding the writer branches on.
+    @Test func writerErrorsHaveKinds() throws {
+        let folder = try TemporaryFolder()
+        let store = folder.path("kinds.db")
+        let first = try InProcessWriter(WriterConfiguration(endpoints: ["ipc://" + folder.path("a.sock")], storePath: store))
+        defer { first.stop() }
+        let second = try Writer(configuration: WriterConfiguration(endpoints: ["ipc://" + folder.path("b.sock")], storePath: store))
+        #expect {
+            try second.run()
+        } throws: { error in
+            (error as? WriterError)?.kind == .inUse
+        }
+        #expect {
+            try Writer(configuration: WriterConfiguration(endpoints: ["tcp://127.0.0.1:*"], storePath: store))
+        } throws: { error in
+            (error as? WriterError)?.kind == .configuration && "\(error)".contains("needs CURVE")
+        }
     }
 
     @Test func aSecondDaemonCannotTakeOverALiveSocket() throws {

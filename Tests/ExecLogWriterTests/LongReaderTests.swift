@@ -59,9 +59,15 @@ struct LongReaderTests {
         #expect(loadgenStatus == 0, "execlog-loadgen: \(loadgen.lines.suffix(3)) \(loadgen.process.stderr.suffix(2_000))")
         let writing = Date().timeIntervalSince(started)
 
-        // The writer is idle now, but the reader still holds its snapshot: the WAL stays, and the reader still
-        // sees the store as it was.
-        usleep(2_500_000)
+        // The writer is idle now and tries to empty the WAL, but the reader still holds its snapshot: the
+        // attempt is held back (an event the status counts), the WAL stays, and the reader still sees the
+        // store as it was.
+        let blockedBefore = try #require(try client.status()).checkpointsBlocked
+        let blocked = try Poll.until(timeout: 15, every: 0.1) { () throws -> Int? in
+            let now = try #require(try client.status()).checkpointsBlocked
+            return now > blockedBefore ? now : nil
+        }
+        #expect(blocked != nil, "the idle writer never tried to checkpoint under the reader")
         let held = Self.fileSize(walPath)
         peak = max(peak, held)
         #expect(try reader.count() == 1_000)
