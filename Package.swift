@@ -73,7 +73,8 @@ let package = Package(
             ]
         ),
 
-        // What the three executables' flags share: the duration type, read by the one duration rule.
+        // What the flags of execlogd and execlog-loadgen share: the duration type, read by the one
+        // duration rule. (`execlog` reads its values in run(), so that a bad one is one line and status 1.)
         .target(
             name: "ExecLogArguments",
             dependencies: ["ExecLogModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -107,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "execlog",
             dependencies: [
-                "ExecLogCLI", "ExecLogArguments", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogServer", "ZeroMQ",
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogServer", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -154,9 +154,9 @@ public struct ExecutionLoggerConfiguration: Sendable, Hashable {
             }
             return value
         }
-        if let endpoint = environment[EnvironmentKey.endpoint]?.trimmingCharacters(in: .whitespaces),
-            !endpoint.isEmpty
-        {
+        if environment[EnvironmentKey.endpoint] != nil {
+            // The clients' one rule: trimmed, and an empty value means the default.
+            let endpoint = WireEndpoint.resolve(nil, environment: environment)
             guard WireEndpoint.isSupported(endpoint) else {
                 throw ConfigurationError(
                     "\(EnvironmentKey.endpoint)=\(endpoint.debugDescription): expected tcp://host:port or ipc:///path")

@@ -315,15 +315,15 @@ final class Sender {
 
     /// Shutdown with a spool: what is unacked goes to the spool instead of being dropped.
     func finishSpooling() {
-        guard var spool else { return }
+        guard spool != nil else { return }
         // Normally nothing: the queue closed before the loop's last take.
         let request = queue.take(into: &intake, overflow: &overflowIntake)
         if !intake.isEmpty { encodeIntake(queuedSince: request.queuedSince) }
         if !overflowIntake.isEmpty { spoolOverflow() }
         let unacked = batches.removeAllEvents()
         settledBytes += unacked.reduce(0) { $0 + $1.accountedBytes }
-        let (spooledNow, lowest) = spool.close(unacked: unacked, counters: &snapshot)
-        self.spool = spool
+        // In place: spoolOverflow() just updated the spool's drop count and rate limits.
+        let (spooledNow, lowest) = spool?.close(unacked: unacked, counters: &snapshot) ?? (0, nil)
         snapshot.queued = 0
         snapshot.inFlight = 0
         snapshot.lowestSequence = nil
@@ -333,11 +333,11 @@ final class Sender {
             logger.notice(
                 "execlog: shut down with executions the writer did not acknowledge; spooled",
                 metadata: [
-                    "spooled": "\(spooledNow)", "spool_directory": "\(spool.spool.directory)",
+                    "spooled": "\(spooledNow)", "spool_directory": "\(spool?.spool.directory ?? "")",
                     "endpoint": "\(configuration.endpoint)",
                 ])
         }
-        if snapshot.droppedSpoolFull > spool.reportedDrops {
+        if snapshot.droppedSpoolFull > spool?.reportedDrops ?? 0 {
             logger.warning(
                 "execlog: executions were dropped because the spool was full",
                 metadata: [

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ExecLogModel
 
-/// A duration flag of `execlog`, `execlogd` and `execlog-loadgen`, read by ``DurationText``: one rule
+/// A duration flag of `execlogd` and `execlog-loadgen`, read by ``DurationText``: one rule
 /// for every duration a person types. Declare it with `transform: DurationArgument.parse` so that a
 /// bad value gets the parser's reason, not only "invalid".
 public struct DurationArgument: ExpressibleByArgument, CustomStringConvertible, Sendable, Hashable {

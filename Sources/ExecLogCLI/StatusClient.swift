@@ -13,7 +13,7 @@ public enum StatusClient {
             let socket = try ZMQSocket(context: context, type: .dealer)
             defer { socket.close() }
             try socket.setOption(.linger, value: 0)
-            if let curve, endpoint.hasPrefix("tcp://") {
+            if let curve, WireEndpoint.isTCP(endpoint) {
                 try socket.setOption(.curveServerKey, value: curve.serverPublicKey)
                 try socket.setOption(.curvePublicKey, value: curve.publicKey)
                 try socket.setOption(.curveSecretKey, value: curve.secretKey)
@@ -24,7 +24,7 @@ public enum StatusClient {
             guard try Poller.poll(&items, timeoutMilliseconds: Int(timeout * 1000)) > 0,
                 let frames = try socket.receive(dontWait: true)
             else {
-                let hint = endpoint.hasPrefix("tcp://")
+                let hint = WireEndpoint.isTCP(endpoint)
                     ? (curve == nil
                         ? " (a CURVE endpoint needs --curve-server-key-file and --curve-secret-key-file)"
                         : " (or it refused our CURVE keys: check the server key and the writer's allow-list)")

@@ -53,7 +53,7 @@ extension Writer {
                 try socket.bind(endpoint)
                 try Self.openIPCSocketToGroup(endpoint, groupID: groupID)
                 bound.append(try socket.lastEndpoint)
-                if endpoint.hasPrefix("tcp://") {
+                if WireEndpoint.isTCP(endpoint) {
                     logger.warning(
                         "tcp endpoint without CURVE (--insecure): traffic is unencrypted and anyone who reaches the port can write to the store",
                         metadata: ["endpoint": "\(bound.last ?? endpoint)"])

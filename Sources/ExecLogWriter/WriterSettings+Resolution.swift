@@ -26,7 +26,9 @@ extension WriterSettings {
             } else {
                 return nil
             }
-            guard number > 0 else { throw WriterSettingsError.invalid(name, "expected a whole number > 0, got \(number)") }
+            guard number > 0 else {
+                throw WriterSettingsError.invalid(name, "expected a whole number > 0, got \(String(number).debugDescription)")
+            }
             return number
         }
 

@@ -67,12 +67,7 @@ public struct WriterSettings: Sendable {
                 "config file: unknown setting \(unknown.debugDescription); known: \(Self.names.sorted().joined(separator: ", "))")
         }
         let sources = Sources(environment: environment, file: file)
-        let level = sources.text(flags.logLevel, "log-level") ?? Self.defaultLogLevel.rawValue
-        guard let parsedLevel = Logger.Level(rawValue: level) else {
-            throw WriterSettingsError.invalid(
-                "log-level", "\(level.debugDescription) is not one of \(Logger.Level.allCases.map(\.rawValue))")
-        }
-        logLevel = parsedLevel
+        logLevel = Self.defaultLogLevel
         configuration = Self.defaults
         configuration.endpoints = try sources.endpoints(flags.listen)
         configuration.storePath = sources.text(flags.db, "db") ?? Self.defaultStorePath
@@ -84,6 +79,13 @@ public struct WriterSettings: Sendable {
                 "synchronous", "\(synchronous.debugDescription) is not one of \(ExecutionStore.Synchronous.allCases.map(\.rawValue))")
         }
         configuration.synchronous = parsedSynchronous
+        if let level = sources.text(flags.logLevel, "log-level") {
+            do {
+                logLevel = try LogLevelText.parse(level)
+            } catch {
+                throw WriterSettingsError.invalid("log-level", error.description)
+            }
+        }
         try resolveSecurity(flags, sources)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExecLogCLI
 import ExecLogServer
+import ExecLogWire
 import Foundation
 import Logging
 
@@ -20,8 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address to listen on. Anything but loopback exposes every prompt.", valueName: "address"))
     var bind: String = "127.0.0.1"
 
+    // Read in run(), like every value of `execlog`: a bad one is one line and status 1 (docs/CLI.md).
     @Option(parsing: .unconditional, help: ArgumentHelp("The TCP port; 0 picks a free one.", valueName: "port"))
-    var port: Int = 8000
+    var port: String = "8000"
 
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: EXECLOG_LOG_LEVEL, else warning.", valueName: "level"))
     var logLevel: String?
@@ -32,18 +34,19 @@ struct ServeCommand: AsyncParsableCommand {
     var adminToken: String?
 
     func run() async throws {
-        guard (0...65_535).contains(port) else {
-            throw CLIError("invalid --port \"\(port)\": expected a whole number from 0 to 65535")
+        guard let port = Int(port), (0...65_535).contains(port) else {
+            throw CLIError("invalid --port \(port.debugDescription): expected a whole number from 0 to 65535")
         }
         guard !bind.isEmpty else { throw CLIError("invalid --bind \"\": expected an address such as 127.0.0.1") }
         let environment = ProcessInfo.processInfo.environment
         let token = (adminToken ?? environment["EXECLOG_ADMIN_TOKEN"]).flatMap(AdminToken.init)
         var logger = DashboardServer.defaultLogger
         if let level = logLevel ?? environment["EXECLOG_LOG_LEVEL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let parsed = Logger.Level(rawValue: level) else {
-                throw CLIError("invalid log level \(level.debugDescription): expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            do {
+                logger.logLevel = try LogLevelText.parse(level)
+            } catch {
+                throw CLIError("log-level: \(error)")
             }
-            logger.logLevel = parsed
         }
         let access = try await StoreAccess.open(path: store.path)
         let server = DashboardServer(

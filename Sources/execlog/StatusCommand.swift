@@ -1,5 +1,4 @@
 import ArgumentParser
-import ExecLogArguments
 import ExecLogCLI
 import ExecLogWire
 import Foundation
@@ -13,8 +12,9 @@ struct StatusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The writer's endpoint. Default: \(WireEndpoint.environmentKey), else \(WireEndpoint.defaultEndpoint).", valueName: "endpoint"))
     var endpoint: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("How long to wait for the answer. Default: 3s.", valueName: "duration"), transform: DurationArgument.parse)
-    var timeout = DurationArgument(.seconds(3))
+    // Read in run() by the one duration rule: a bad value is one line and status 1, like every value of `execlog`.
+    @Option(parsing: .unconditional, help: ArgumentHelp("How long to wait for the answer.", valueName: "duration"))
+    var timeout: String = "3s"
 
     @Option(help: ArgumentHelp("For a CURVE tcp endpoint: the writer's public key file. Default: EXECLOG_CURVE_SERVER_KEY or EXECLOG_CURVE_SERVER_KEY_FILE.", valueName: "path"))
     var curveServerKeyFile: String?
@@ -27,8 +27,9 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let endpoint = WireEndpoint.resolve(endpoint, environment: ProcessInfo.processInfo.environment)
+        guard WireEndpoint.isSupported(endpoint) else { throw CLIError("endpoint: \(WireEndpoint.unsupportedReason(endpoint))") }
         let curve = try CurveClientKeys.resolve(serverKeyFile: curveServerKeyFile, secretKeyFile: curveSecretKeyFile)
-        let status = try StatusClient.fetch(endpoint: endpoint, timeout: timeout.duration / .seconds(1), curve: curve)
+        let status = try StatusClient.fetch(endpoint: endpoint, timeout: try TimeArguments.duration(timeout), curve: curve)
         print(json ? StatusReport.json(status) : StatusReport.text(status, style: .standardOutput), terminator: "")
     }
 }

@@ -63,7 +63,7 @@ import Testing
         (["--db", "/nonexistent/x.db"], "execlog: no execlog store at /nonexistent/x.db"),
         (["--port", "70000"], "execlog: invalid --port \"70000\": expected a whole number from 0 to 65535"),
         (["--bind", "not an address"], "execlog: cannot serve on not an address port 0: "),
-        (["--log-level", "loud"], "execlog: invalid log level \"loud\": expected one of trace, debug, info"),
+        (["--log-level", "loud"], "execlog: log-level: \"loud\" is not one of [\"trace\", \"debug\", \"info\""),
     ])
     func badInputIsOneLineAndStatus1(_ arguments: [String], _ message: String) throws {
         let process = try ChildProcess(

@@ -106,7 +106,7 @@ public final class ChildProcess: Sendable {
     public func waitForLine(startingWith prefix: String, timeout: TimeInterval) -> String? {
         Poll.until(timeout: timeout) { () -> String?? in
             if let line = self.stdoutLines.first(where: { $0.hasPrefix(prefix) }) { return .some(line) }
-            return self.isRunning ? nil : .some(nil)
+            return self.isFinished ? .some(nil) : nil
         } ?? nil
     }
 
@@ -135,7 +135,7 @@ public final class ChildProcess: Sendable {
     public func waitForLine(startingWith prefix: String, timeout: TimeInterval) async -> String? {
         await Poll.until(timeout: timeout) { () -> String?? in
             if let line = self.stdoutLines.first(where: { $0.hasPrefix(prefix) }) { return .some(line) }
-            return self.isRunning ? nil : .some(nil)
+            return self.isFinished ? .some(nil) : nil
         } ?? nil
     }
 
