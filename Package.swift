@@ -9,6 +9,7 @@ let package = Package(
         // For the Benchmarks/ sub-package, which measures the store and the simulated fleet directly.
         .library(name: "ExecLogModel", targets: ["ExecLogModel"]),
         .library(name: "ExecLogStore", targets: ["ExecLogStore"]),
+        .library(name: "ExecLogPricing", targets: ["ExecLogPricing"]),
         .library(name: "ExecLogSimulation", targets: ["ExecLogSimulation"]),
         .executable(name: "execlog", targets: ["execlog"]),
         .executable(name: "execlogd", targets: ["execlogd"]),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The execution record, its JSON form, validation, ids and timestamps.
@@ -50,17 +52,26 @@ let package = Package(
             ]
         ),
 
+        // Prices and costs: the table bundled from genai-prices' data (scripts/update-prices), a user's
+        // TOML price file, and the arithmetic (docs/COST.md).
+        .target(
+            name: "ExecLogPricing",
+            dependencies: ["ExecLogModel", "CExecLogPrices", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // The bundled table's data (genai-prices.json and its licence), compiled in by C's #embed.
+        .target(name: "CExecLogPrices", exclude: ["genai-prices.json", "LICENSE-genai-prices"]),
+
         // The SQLite store.
         .target(
             name: "ExecLogStore",
-            dependencies: ["ExecLogModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ExecLogModel", "ExecLogPricing", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // The writer: receives batches over ZeroMQ, validates, commits, acks.
         .target(
             name: "ExecLogWriter",
             dependencies: [
-                "ExecLogModel", "ExecLogWire", "ExecLogStore", "ZeroMQ",
+                "ExecLogModel", "ExecLogWire", "ExecLogStore", "ExecLogPricing", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -84,7 +95,7 @@ let package = Package(
         .target(
             name: "ExecLogCLI",
             // ExecLog for the clients' one rule on endpoints and CURVE keys from the environment.
-            dependencies: ["ExecLog", "ExecLogModel", "ExecLogStore", "ExecLogWire", "ZeroMQ"]
+            dependencies: ["ExecLog", "ExecLogModel", "ExecLogStore", "ExecLogPricing", "ExecLogWire", "ZeroMQ"]
         ),
         // `execlog serve`: the REST API and the dashboard page, on Hummingbird.
         .target(
@@ -108,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "execlog",
             dependencies: [
-                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogServer", "ZeroMQ",
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogPricing", "ExecLogWire", "ExecLogServer", "ZeroMQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

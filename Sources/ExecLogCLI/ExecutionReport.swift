@@ -1,9 +1,13 @@
 import ExecLogModel
+import ExecLogPricing
+import ExecLogStore
 import Foundation
 
 /// Everything about one execution, for `execlog show`.
 public enum ExecutionReport {
-    public static func text(_ execution: Execution, style: TerminalStyle) -> String {
+    /// `prices`: the prices in force, to show each component's rate (nil: amounts only).
+    public static func text(_ record: ExecutionRecord, prices: PriceBook?, style: TerminalStyle) -> String {
+        let execution = record.execution
         var output = ""
         func section(_ title: String) { output += "\n" + style.bold(title) + "\n" }
         func field(_ name: String, _ value: String?) {
@@ -35,8 +39,13 @@ public enum ExecutionReport {
         section("Token usage")
         field("Input", execution.inputTokens.map(Formatting.count) ?? "–")
         field("Cached input", execution.cachedInputTokens.map(Formatting.count))
+        field("Cache writes", execution.cacheCreationInputTokens.map(Formatting.count))
         field("Output", execution.outputTokens.map(Formatting.count) ?? "–")
+        field("Reasoning", execution.reasoningTokens.map(Formatting.count))
         field("Total", execution.totalTokens.map(Formatting.count) ?? "–")
+
+        section("Cost")
+        for (name, value) in CostReport.lines(record, prices: prices, style: style) { field(name, value) }
 
         section("Parameters")
         field("Temperature", execution.temperature.map { String($0) } ?? "–")
@@ -60,9 +69,12 @@ public enum ExecutionReport {
         return output
     }
 
-    /// The execution as one JSON object with every field (absent ones as null).
-    public static func json(_ execution: Execution) -> String {
-        String(decoding: execution.jsonData(pretty: true, includeNulls: true), as: UTF8.self) + "\n"
+    /// The execution as one JSON object with every field (absent ones as null), and its stored cost
+    /// under `cost` (null for a row not priced yet).
+    public static func json(_ record: ExecutionRecord) -> String {
+        guard case .object(var object) = record.execution.jsonObject(includeNulls: true) else { return "{}\n" }
+        object["cost"] = CostReport.json(record.cost)
+        return JSONValue.object(object).prettySerialized() + "\n"
     }
 
     static func pretty(_ value: JSONValue) -> String {

@@ -16,10 +16,11 @@ public enum ListRenderer {
         }
     }
 
-    /// Time, Usage Type, Provider, Model, Tokens (total with in/out), Duration, Status — as the original page.
+    /// Time, Usage Type, Provider, Model, Tokens (total with in/out), Cost, Duration, Status — as the
+    /// original page, with the cost.
     public static func table(_ page: ExecutionPage, style: TerminalStyle) -> String {
         guard !page.executions.isEmpty else { return "No executions match.\n" }
-        let header = ["Time", "Usage Type", "Provider", "Model", "Tokens", "Duration", "Status", "ID"]
+        let header = ["Time", "Usage Type", "Provider", "Model", "Tokens", "Cost", "Duration", "Status", "ID"]
         let rows = page.executions.map { execution -> [String] in
             let time = Timestamp.parse(execution.createdAt).map(Formatting.localTime) ?? execution.createdAt
             let tokens =
@@ -28,19 +29,19 @@ public enum ListRenderer {
                 } ?? "–"
             return [
                 time, execution.usageType, execution.provider, execution.modelName, tokens,
-                Formatting.milliseconds(execution.executionTimeMs), execution.isError ? "ERROR" : "OK",
+                Money.cell(execution.costNanoUSD, source: execution.costSource), Formatting.milliseconds(execution.executionTimeMs), execution.isError ? "ERROR" : "OK",
                 execution.id,
             ]
         }
         let widths = header.indices.map { column in
             ([header] + rows).map { $0[column].count }.max() ?? 0
         }
-        let rightAligned: Set<Int> = [4, 5]
+        let rightAligned: Set<Int> = [4, 5, 6]
         func line(_ cells: [String], status: Bool) -> String {
             cells.enumerated().map { column, cell in
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
                 var text = rightAligned.contains(column) ? padding + cell : cell + padding
-                if status, column == 6 { text = cell == "ERROR" ? style.red(text) : style.green(text) }
+                if status, column == 7 { text = cell == "ERROR" ? style.red(text) : style.green(text) }
                 return text
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
@@ -79,7 +80,7 @@ public enum ListRenderer {
 
     public static let csvColumns = [
         "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
-        "execution_time_ms", "status", "error_message",
+        "execution_time_ms", "status", "error_message", "cost_usd", "cost_source",
     ]
 
     /// RFC 4180: a header line, then one line per execution; fields quoted when they hold a comma, quote or newline.
@@ -91,6 +92,7 @@ public enum ListRenderer {
                 execution.inputTokens.map(String.init) ?? "", execution.outputTokens.map(String.init) ?? "",
                 execution.totalTokens.map(String.init) ?? "", execution.executionTimeMs.map(String.init) ?? "",
                 execution.isError ? "error" : "ok", execution.errorMessage ?? "",
+                execution.costNanoUSD.map(Money.usdDecimal) ?? "", execution.costSource ?? "",
             ]
             output += fields.map(csvField).joined(separator: ",") + "\r\n"
         }

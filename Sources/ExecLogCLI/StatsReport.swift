@@ -6,7 +6,14 @@ import Foundation
 /// Drops reported by emitters come along: they have no usage type, provider, model or status, so
 /// only the time window applies to them.
 public enum StatsReport {
-    public static func text(_ stats: ExecutionStats, drops: EmitterDropTotals, style: TerminalStyle) -> String {
+    /// How breakdown rows are ordered: what costs most first (the default), or by tokens or executions.
+    public enum Sort: String, Sendable, CaseIterable {
+        case cost, tokens, executions
+    }
+
+    public static func text(
+        _ stats: ExecutionStats, drops: EmitterDropTotals, sort: Sort = .cost, style: TerminalStyle
+    ) -> String {
         var output = style.bold("Executions") + "\n"
         func field(_ name: String, _ value: String) {
             output += "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + value + "\n"
@@ -19,13 +26,28 @@ public enum StatsReport {
             "p50 / p95 / p99",
             [stats.p50ExecutionTimeMs, stats.p95ExecutionTimeMs, stats.p99ExecutionTimeMs]
                 .map { Formatting.milliseconds($0) }.joined(separator: " / "))
+        output += "\n" + style.bold("Cost") + "\n"
+        field("Total", Money.usd(stats.totalCostNanoUSD))
+        field("Of failed calls", Money.usd(stats.errorCostNanoUSD))
+        if stats.unpricedExecutions > 0 {
+            // Never a silent $0: say how many calls the total leaves out, and of which models.
+            let models = stats.unpricedByModel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+                .map { "\($0.key) \(Formatting.count($0.value))" }.joined(separator: ", ")
+            field("Unpriced", style.red("\(Formatting.count(stats.unpricedExecutions)) executions not in the total") + " (\(models); see execlog prices check)")
+        }
         output += "\n" + style.bold("Tokens") + "\n"
         field("Input", Formatting.count(stats.totalInputTokens))
         field("Output", Formatting.count(stats.totalOutputTokens))
         field("Total", Formatting.count(stats.totalTokens))
-        breakdown("By provider", stats.executionsByProvider, stats.tokensByProvider, total: stats.totalExecutions, into: &output, style: style)
-        breakdown("By usage type", stats.executionsByUsageType, stats.tokensByUsageType, total: stats.totalExecutions, into: &output, style: style)
-        breakdown("By model", stats.executionsByModel, stats.tokensByModel, total: stats.totalExecutions, into: &output, style: style)
+        for (title, executions, tokens, cost) in [
+            ("By provider", stats.executionsByProvider, stats.tokensByProvider, stats.costByProvider),
+            ("By usage type", stats.executionsByUsageType, stats.tokensByUsageType, stats.costByUsageType),
+            ("By model", stats.executionsByModel, stats.tokensByModel, stats.costByModel),
+        ] {
+            breakdown(
+                title, Breakdown(executions: executions, tokens: tokens, cost: cost), totals: stats, sort: sort, into: &output,
+                style: style)
+        }
         output += "\n" + style.bold("Emitter drops") + style.dim(" (time window only)") + "\n"
         let dropped = drops.dropped == 0
             ? "0"
@@ -35,31 +57,48 @@ public enum StatsReport {
         return output
     }
 
-    /// A table of name, executions, share and tokens, most tokens first: what costs money comes first.
+    /// One breakdown's numbers by name.
+    struct Breakdown {
+        var executions: [String: Int]
+        var tokens: [String: Int]
+        var cost: [String: Int]
+    }
+
+    /// A table of name, executions, tokens, cost and share of the cost, in `sort`'s order.
     private static func breakdown(
-        _ title: String, _ executions: [String: Int], _ tokens: [String: Int], total: Int, into output: inout String,
+        _ title: String, _ breakdown: Breakdown, totals: ExecutionStats, sort: Sort, into output: inout String,
         style: TerminalStyle
     ) {
-        guard !executions.isEmpty else { return }
+        guard !breakdown.executions.isEmpty else { return }
         output += "\n" + style.bold(title) + "\n"
-        let names = executions.keys.sorted { (tokens[$0] ?? 0, $1) > (tokens[$1] ?? 0, $0) }
-        let nameWidth = max(names.map(\.count).max() ?? 0, 4)
-        let rows = names.map { name -> (String, String, String, String) in
-            let count = executions[name] ?? 0
-            return (
-                name, Formatting.count(count), Formatting.percent(total > 0 ? Double(count) / Double(total) : 0),
-                Formatting.count(tokens[name] ?? 0)
-            )
+        let key: (String) -> Int = { name in
+            switch sort {
+            case .cost: breakdown.cost[name] ?? 0
+            case .tokens: breakdown.tokens[name] ?? 0
+            case .executions: breakdown.executions[name] ?? 0
+            }
         }
-        let countWidth = max(rows.map(\.1.count).max() ?? 0, "executions".count)
-        let tokenWidth = max(rows.map(\.3.count).max() ?? 0, "tokens".count)
-        func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
-        output += style.dim(
-            "  " + "name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + pad("executions", countWidth)
-                + "  " + pad("share", 7) + "  " + pad("tokens", tokenWidth)) + "\n"
-        for (name, count, share, tokenCount) in rows {
-            output += "  " + name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + pad(count, countWidth)
-                + "  " + pad(share, 7) + "  " + pad(tokenCount, tokenWidth) + "\n"
+        let names = breakdown.executions.keys.sorted { (key($0), $1) > (key($1), $0) }
+        let header = ["name", "executions", "tokens", "cost", "share"]
+        let rows = names.map { name -> [String] in
+            let cost = breakdown.cost[name] ?? 0
+            let share = totals.totalCostNanoUSD > 0 ? Double(cost) / Double(totals.totalCostNanoUSD) : 0
+            return [
+                name, Formatting.count(breakdown.executions[name] ?? 0), Formatting.count(breakdown.tokens[name] ?? 0),
+                Money.usd(cost) + ((totals.unpricedByModel[name] ?? 0) > 0 ? "*" : ""), Formatting.percent(share),
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            "  " + cells.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 0 ? cell + padding : padding + cell
+            }.joined(separator: "  ")
+        }
+        output += style.dim(line(header)) + "\n"
+        for row in rows { output += line(row) + "\n" }
+        if rows.contains(where: { $0[3].hasSuffix("*") }) {
+            output += style.dim("  * some of its executions are unpriced: not in this amount") + "\n"
         }
     }
 

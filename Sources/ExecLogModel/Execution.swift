@@ -31,9 +31,17 @@ public struct Execution: Sendable, Hashable {
     public var sessionID: String?
     public var userID: String?
     public var tags: [String]
+    /// Part of `inputTokens` read from the provider's prompt cache (docs/PROTOCOL.md, "Usage").
     public var cachedInputTokens: Int?
     public var finishReason: String?
     public var timeToFirstTokenMs: Int?
+    /// Part of `inputTokens` written to the provider's prompt cache (Anthropic's cache writes).
+    public var cacheCreationInputTokens: Int?
+    /// Part of `outputTokens` spent on reasoning.
+    public var reasoningTokens: Int?
+    /// What the call cost in USD as the caller knows it (a gateway's billed amount): kept as given,
+    /// it wins over the cost execlog computes from its prices.
+    public var costUSD: Double?
 
     public init(
         id: UUID = .v7(),
@@ -59,7 +67,10 @@ public struct Execution: Sendable, Hashable {
         tags: [String] = [],
         cachedInputTokens: Int? = nil,
         finishReason: String? = nil,
-        timeToFirstTokenMs: Int? = nil
+        timeToFirstTokenMs: Int? = nil,
+        cacheCreationInputTokens: Int? = nil,
+        reasoningTokens: Int? = nil,
+        costUSD: Double? = nil
     ) {
         self.id = id
         self.aiModelID = aiModelID
@@ -85,6 +96,9 @@ public struct Execution: Sendable, Hashable {
         self.cachedInputTokens = cachedInputTokens
         self.finishReason = finishReason
         self.timeToFirstTokenMs = timeToFirstTokenMs
+        self.cacheCreationInputTokens = cacheCreationInputTokens
+        self.reasoningTokens = reasoningTokens
+        self.costUSD = costUSD
     }
 
     public var isError: Bool { errorMessage != nil }

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import GRDB
 
 /// An execution as the values of its `ai_executions` row, ready to bind.
@@ -16,15 +17,18 @@ public struct ExecutionRow: Sendable {
     /// What the row adds to the rollups.
     var rollup: ExecutionRollups.Entry
 
-    public init(_ execution: Execution) {
+    /// The row, its cost computed with `prices` (at the execution's `created_at`).
+    public init(_ execution: Execution, prices: PriceBook) {
         var values = ExecutionStore.columnValues(execution)
         let createdAt = String.fromDatabaseValue(values[ExecutionStore.createdAtColumn]) ?? Timestamp.format(execution.createdAt)
+        let cost = prices.cost(of: execution, createdAt: createdAt)
+        values += CostColumns.values(cost)
         if let prompt = execution.systemPrompt, prompt.utf8.count >= SystemPrompts.minimumBytes {
             let text = ExecutionStore.storable(prompt) ?? prompt
             storedPrompt = (text, Int64(bitPattern: SystemPrompts.fingerprint(text)))
             values[ExecutionStore.systemPromptColumn] = .null
         }
         self.values = values
-        rollup = ExecutionRollups.Entry(execution, createdAt: createdAt)
+        rollup = ExecutionRollups.Entry(execution, createdAt: createdAt, costNanoUSD: cost.totalNanoUSD)
     }
 }

@@ -24,6 +24,18 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
     public var p95ExecutionTimeMs: Int?
     public var p99ExecutionTimeMs: Int?
 
+    /// Cost (docs/COST.md), in nanodollars: integers, so that totals are exact. The executions whose
+    /// cost is unknown are not in these sums; they are counted in `unpricedExecutions`, never as $0.
+    public var totalCostNanoUSD: Int = 0
+    /// What the failed calls cost (their tokens were billed).
+    public var errorCostNanoUSD: Int = 0
+    public var unpricedExecutions: Int = 0
+    public var costByProvider: [String: Int] = [:]
+    public var costByUsageType: [String: Int] = [:]
+    public var costByModel: [String: Int] = [:]
+    /// The unpriced executions of each model that has any.
+    public var unpricedByModel: [String: Int] = [:]
+
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -43,6 +55,41 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
         case p50ExecutionTimeMs = "p50_execution_time_ms"
         case p95ExecutionTimeMs = "p95_execution_time_ms"
         case p99ExecutionTimeMs = "p99_execution_time_ms"
+        case totalCostNanoUSD = "total_cost_nano_usd"
+        case totalCostUSD = "total_cost_usd"
+        case errorCostNanoUSD = "error_cost_nano_usd"
+        case unpricedExecutions = "unpriced_executions"
+        case costByProvider = "cost_nano_usd_by_provider"
+        case costByUsageType = "cost_nano_usd_by_usage_type"
+        case costByModel = "cost_nano_usd_by_model"
+        case unpricedByModel = "unpriced_executions_by_model"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        totalExecutions = try container.decode(Int.self, forKey: .totalExecutions)
+        totalInputTokens = try container.decode(Int.self, forKey: .totalInputTokens)
+        totalOutputTokens = try container.decode(Int.self, forKey: .totalOutputTokens)
+        totalTokens = try container.decode(Int.self, forKey: .totalTokens)
+        executionsByProvider = try container.decode([String: Int].self, forKey: .executionsByProvider)
+        executionsByUsageType = try container.decode([String: Int].self, forKey: .executionsByUsageType)
+        avgExecutionTimeMs = try container.decodeIfPresent(Double.self, forKey: .avgExecutionTimeMs)
+        executionsByModel = try container.decode([String: Int].self, forKey: .executionsByModel)
+        tokensByProvider = try container.decode([String: Int].self, forKey: .tokensByProvider)
+        tokensByUsageType = try container.decode([String: Int].self, forKey: .tokensByUsageType)
+        tokensByModel = try container.decode([String: Int].self, forKey: .tokensByModel)
+        errorCount = try container.decode(Int.self, forKey: .errorCount)
+        errorRate = try container.decode(Double.self, forKey: .errorRate)
+        p50ExecutionTimeMs = try container.decodeIfPresent(Int.self, forKey: .p50ExecutionTimeMs)
+        p95ExecutionTimeMs = try container.decodeIfPresent(Int.self, forKey: .p95ExecutionTimeMs)
+        p99ExecutionTimeMs = try container.decodeIfPresent(Int.self, forKey: .p99ExecutionTimeMs)
+        totalCostNanoUSD = try container.decodeIfPresent(Int.self, forKey: .totalCostNanoUSD) ?? 0
+        errorCostNanoUSD = try container.decodeIfPresent(Int.self, forKey: .errorCostNanoUSD) ?? 0
+        unpricedExecutions = try container.decodeIfPresent(Int.self, forKey: .unpricedExecutions) ?? 0
+        costByProvider = try container.decodeIfPresent([String: Int].self, forKey: .costByProvider) ?? [:]
+        costByUsageType = try container.decodeIfPresent([String: Int].self, forKey: .costByUsageType) ?? [:]
+        costByModel = try container.decodeIfPresent([String: Int].self, forKey: .costByModel) ?? [:]
+        unpricedByModel = try container.decodeIfPresent([String: Int].self, forKey: .unpricedByModel) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,5 +111,13 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
         try container.encode(p50ExecutionTimeMs, forKey: .p50ExecutionTimeMs)
         try container.encode(p95ExecutionTimeMs, forKey: .p95ExecutionTimeMs)
         try container.encode(p99ExecutionTimeMs, forKey: .p99ExecutionTimeMs)
+        try container.encode(totalCostNanoUSD, forKey: .totalCostNanoUSD)
+        try container.encode(Double(totalCostNanoUSD) / 1e9, forKey: .totalCostUSD)
+        try container.encode(errorCostNanoUSD, forKey: .errorCostNanoUSD)
+        try container.encode(unpricedExecutions, forKey: .unpricedExecutions)
+        try container.encode(costByProvider, forKey: .costByProvider)
+        try container.encode(costByUsageType, forKey: .costByUsageType)
+        try container.encode(costByModel, forKey: .costByModel)
+        try container.encode(unpricedByModel, forKey: .unpricedByModel)
     }
 }

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import Foundation
 import GRDB
 
@@ -14,8 +15,12 @@ public struct StoreBatch: Sendable {
     /// What `rows` add to the rollups, all of them counted as stored (the insert takes duplicates back out).
     let rollups: ExecutionRollups
 
-    public init(executions: [Execution], deadLetters: [DeadLetter] = [], dropReports: [StoredDropReport] = []) {
-        let rows = executions.map(ExecutionRow.init)
+    /// `prices` computes each execution's cost (docs/COST.md).
+    public init(
+        executions: [Execution], deadLetters: [DeadLetter] = [], dropReports: [StoredDropReport] = [],
+        prices: PriceBook = .bundled
+    ) {
+        let rows = executions.map { ExecutionRow($0, prices: prices) }
         var rollups = ExecutionRollups()
         for row in rows { rollups.count(row.rollup, sign: 1) }
         self.rows = rows
@@ -30,8 +35,10 @@ extension ExecutionStore {
     /// acknowledgement can report both exactly.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
-    public func insert(_ executions: [Execution], deadLetters: [DeadLetter]) throws(StoreError) -> InsertResult {
-        try insert([StoreBatch(executions: executions, deadLetters: deadLetters)])[0]
+    public func insert(
+        _ executions: [Execution], deadLetters: [DeadLetter], prices: PriceBook = .bundled
+    ) throws(StoreError) -> InsertResult {
+        try insert([StoreBatch(executions: executions, deadLetters: deadLetters, prices: prices)])[0]
     }
 
     /// Stores several batches in ONE transaction (the writer's group commit) and reports each batch's

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import Foundation
 import GRDB
 
@@ -25,8 +26,8 @@ extension ExecutionStore {
     /// and never an error. Either every row of the batch is committed or none is.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
-    public func insert(_ executions: [Execution]) throws(StoreError) -> InsertResult {
-        try insert([StoreBatch(executions: executions)])[0]
+    public func insert(_ executions: [Execution], prices: PriceBook = .bundled) throws(StoreError) -> InsertResult {
+        try insert([StoreBatch(executions: executions, prices: prices)])[0]
     }
 
     /// The insert itself, inside the caller's transaction. `rollups` holds every row's part already
@@ -61,8 +62,9 @@ extension ExecutionStore {
     }
 
     /// The columns an insert sets: the event's fields under the same names (`Execution.fieldNames`), then
-    /// `system_prompt_id`. A new field is a column of its own (and a migration), nothing here.
-    static let insertedColumns = Execution.fieldNames + ["system_prompt_id"]
+    /// `system_prompt_id` and the cost's columns. A new field is a column of its own (and a migration),
+    /// nothing here.
+    static let insertedColumns = Execution.fieldNames + ["system_prompt_id"] + CostColumns.names
     static let systemPromptColumn = column("system_prompt")
     static let systemPromptIDColumn = column("system_prompt_id")
     static let createdAtColumn = column("created_at")
@@ -89,7 +91,8 @@ extension ExecutionStore {
 
     /// The values of `insertedColumns`, in their order (`Execution.visitFields`): text, integers, reals,
     /// JSON as its compact text, `total_tokens` as the store keeps it (`Execution.totalTokensOrSum`).
-    /// `system_prompt_id` is NULL: the insert sets it for a long prompt.
+    /// `system_prompt_id` is NULL: the insert sets it for a long prompt. The cost's columns follow
+    /// (`CostColumns.values`).
     static func columnValues(_ execution: Execution) -> [DatabaseValue] {
         var binder = ColumnBinder()
         binder.values.reserveCapacity(insertedColumns.count)

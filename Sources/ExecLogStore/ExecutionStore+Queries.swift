@@ -26,6 +26,12 @@ extension ExecutionStore {
     /// The execution with this id, or with the only id that starts with this prefix (like git's short hashes).
     @available(*, noasync, message: "blocks on SQLite")
     public func execution(_ idOrPrefix: String) throws(StoreError) -> Execution {
+        try record(idOrPrefix).execution
+    }
+
+    /// The execution with this id (or unique prefix) and the cost stored with it.
+    @available(*, noasync, message: "blocks on SQLite")
+    public func record(_ idOrPrefix: String) throws(StoreError) -> ExecutionRecord {
         let key = idOrPrefix.lowercased()
         guard !key.isEmpty, key.count <= 36, key.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
             throw .invalidID(idOrPrefix)
@@ -43,7 +49,7 @@ extension ExecutionStore {
         }
         guard let row = rows.first else { throw .executionNotFound(idOrPrefix) }
         guard rows.count == 1 else { throw .ambiguousPrefix(idOrPrefix, matches: rows.count) }
-        return try Self.execution(row)
+        return ExecutionRecord(execution: try Self.execution(row), cost: try CostColumns.cost(row))
     }
 
     /// How many executions the store holds (an index count: no row is read).
@@ -80,7 +86,7 @@ extension ExecutionStore {
         }
         let sql = """
             SELECT id, usage_type, provider, model_name, input_tokens, output_tokens, total_tokens,
-                   error_message, created_at, execution_time_ms
+                   error_message, created_at, execution_time_ms, cost_nano_usd, cost_source
             FROM ai_executions
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY created_at DESC, id DESC
@@ -95,7 +101,8 @@ extension ExecutionStore {
             modelName: row[checked: "model_name"], inputTokens: row[checked: "input_tokens"],
             outputTokens: row[checked: "output_tokens"], totalTokens: row[checked: "total_tokens"],
             errorMessage: row[checked: "error_message"], createdAt: row[checked: "created_at"],
-            executionTimeMs: row[checked: "execution_time_ms"])
+            executionTimeMs: row[checked: "execution_time_ms"], costNanoUSD: row[checked: "cost_nano_usd"],
+            costSource: row[checked: "cost_source"])
     }
 
     /// The execution of a row; a row that does not hold one (edited by hand) is an error naming it.

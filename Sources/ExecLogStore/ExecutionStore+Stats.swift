@@ -43,7 +43,7 @@ extension ExecutionStore {
             db,
             sql: """
                 SELECT provider, usage_type, model_name, failed, executions, input_tokens, output_tokens, total_tokens,
-                       timed_executions, execution_time_ms_sum, latency_histogram
+                       timed_executions, execution_time_ms_sum, latency_histogram, cost_nano_usd, unpriced_executions
                 FROM \(range.level.table)
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 """,
@@ -58,6 +58,8 @@ extension ExecutionStore {
             totals.totalTokens = try totals.totalTokens.saturatingAdd(row[checked: "total_tokens"])
             totals.timedExecutions = try totals.timedExecutions.saturatingAdd(row[checked: "timed_executions"])
             totals.executionTimeMsSum = try totals.executionTimeMsSum.saturatingAdd(row[checked: "execution_time_ms_sum"])
+            totals.costNanoUSD = try totals.costNanoUSD.saturatingAdd(row[checked: "cost_nano_usd"])
+            totals.unpricedExecutions = try totals.unpricedExecutions.saturatingAdd(row[checked: "unpriced_executions"])
             groups[group] = totals
             if let blob = try row[checked: "latency_histogram"] as Data? {
                 LatencyHistogram.accumulate(encoded: Array(blob), into: &latency)
@@ -93,7 +95,8 @@ extension ExecutionStore {
             sql: """
                 SELECT provider, usage_type, model_name, error_message IS NOT NULL AS failed, execution_time_ms,
                        count(*) AS n, total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
-                       total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0))) AS total_tokens
+                       total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0))) AS total_tokens,
+                       coalesce(sum(cost_nano_usd), 0) AS cost_nano_usd, count(*) - count(cost_nano_usd) AS unpriced_executions
                 FROM ai_executions
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 GROUP BY provider, usage_type, model_name, failed, execution_time_ms
@@ -182,10 +185,20 @@ extension ExecutionStats {
             tokensByProvider[group.provider, default: 0] = tokensByProvider[group.provider, default: 0].saturatingAdd(totals.totalTokens)
             tokensByUsageType[group.usageType, default: 0] = tokensByUsageType[group.usageType, default: 0].saturatingAdd(totals.totalTokens)
             tokensByModel[group.modelName, default: 0] = tokensByModel[group.modelName, default: 0].saturatingAdd(totals.totalTokens)
-            if group.failed { errorCount = errorCount.saturatingAdd(totals.executions) }
+            if group.failed {
+                errorCount = errorCount.saturatingAdd(totals.executions)
+                errorCostNanoUSD = errorCostNanoUSD.saturatingAdd(totals.costNanoUSD)
+            }
+            totalCostNanoUSD = totalCostNanoUSD.saturatingAdd(totals.costNanoUSD)
+            unpricedExecutions = unpricedExecutions.saturatingAdd(totals.unpricedExecutions)
+            costByProvider[group.provider, default: 0] = costByProvider[group.provider, default: 0].saturatingAdd(totals.costNanoUSD)
+            costByUsageType[group.usageType, default: 0] = costByUsageType[group.usageType, default: 0].saturatingAdd(totals.costNanoUSD)
+            costByModel[group.modelName, default: 0] = costByModel[group.modelName, default: 0].saturatingAdd(totals.costNanoUSD)
+            unpricedByModel[group.modelName, default: 0] += totals.unpricedExecutions
             timed = timed.saturatingAdd(totals.timedExecutions)
             timeSum = timeSum.saturatingAdd(totals.executionTimeMsSum)
         }
+        unpricedByModel = unpricedByModel.filter { $0.value > 0 }
         if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }
         guard timed > 0 else { return }
         avgExecutionTimeMs = Double(timeSum) / Double(timed)

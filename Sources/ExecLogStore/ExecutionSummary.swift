@@ -13,6 +13,10 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
     public var errorMessage: String?
     public var createdAt: String
     public var executionTimeMs: Int?
+    /// The cost in nanodollars; nil when unknown (`costSource` says why).
+    public var costNanoUSD: Int?
+    /// `price`, `caller`, `unpriced`, `no_usage`; nil for a row stored before costs and not repriced.
+    public var costSource: String?
 
     public var isError: Bool { errorMessage != nil }
 
@@ -27,6 +31,8 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
         case errorMessage = "error_message"
         case createdAt = "created_at"
         case executionTimeMs = "execution_time_ms"
+        case costNanoUSD = "cost_nano_usd"
+        case costSource = "cost_source"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,6 +48,8 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
         try container.encode(errorMessage, forKey: .errorMessage)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(executionTimeMs, forKey: .executionTimeMs)
+        try container.encode(costNanoUSD, forKey: .costNanoUSD)
+        try container.encode(costSource, forKey: .costSource)
     }
 }
 

@@ -98,7 +98,7 @@ enum StoreSchema {
             // instead of scanning rows, whatever the store's size. They replace the covering index
             // ai_executions_stats, which cost about a fifth of the file.
             try db.execute(sql: ExecutionRollups.Level.hourly.createTableSQL)
-            try ExecutionRollups.rebuild(in: db, levels: [.hourly])
+            try ExecutionRollups.rebuild(in: db, levels: [.hourly], costs: false)
             try db.execute(sql: "DROP INDEX ai_executions_stats")
         }
         migrator.registerMigration("v5") { db in
@@ -106,7 +106,7 @@ enum StoreSchema {
             // long range read a row per day and group instead of one per hour (a year of hours is
             // hundreds of thousands of rows). Filled from the hourly table, which holds the same totals.
             try db.execute(sql: ExecutionRollups.Level.daily.createTableSQL)
-            try ExecutionRollups.buildDailyFromHourly(in: db)
+            try ExecutionRollups.buildDailyFromHourly(in: db, costs: false)
         }
         migrator.registerMigration("v6") { db in
             // Long system prompts stored once (SystemPrompts): a fleet sends the same few with every
@@ -161,6 +161,43 @@ enum StoreSchema {
                             + (length(NEW.payload) + length(CAST(NEW.reason AS BLOB)))
                         WHERE id = 1;
                     END;
+                    """)
+        }
+        migrator.registerMigration("v8") { db in
+            // Cost (docs/COST.md): the usage fields that price it, the caller's own amount, and the cost
+            // the writer computes at ingest, by component, in integer nanodollars so that sums are exact.
+            // Rows stored before have no cost yet (`cost_source` NULL) and count as unpriced in the
+            // rollups until `execlog reprice` prices them.
+            try db.execute(
+                sql: """
+                    ALTER TABLE ai_executions ADD COLUMN cache_creation_input_tokens INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN reasoning_tokens INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN cost_usd REAL;
+                    ALTER TABLE ai_executions ADD COLUMN input_cost_nano_usd INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN cached_input_cost_nano_usd INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN cache_write_cost_nano_usd INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN output_cost_nano_usd INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN cost_nano_usd INTEGER;
+                    ALTER TABLE ai_executions ADD COLUMN cost_source TEXT;
+                    ALTER TABLE ai_executions ADD COLUMN price_ref TEXT;
+                    ALTER TABLE execution_rollups ADD COLUMN cost_nano_usd INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE execution_rollups ADD COLUMN unpriced_executions INTEGER NOT NULL DEFAULT 0;
+                    UPDATE execution_rollups SET unpriced_executions = executions;
+                    ALTER TABLE execution_rollups_daily ADD COLUMN cost_nano_usd INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE execution_rollups_daily ADD COLUMN unpriced_executions INTEGER NOT NULL DEFAULT 0;
+                    UPDATE execution_rollups_daily SET unpriced_executions = executions;
+                    DROP VIEW ai_executions_full;
+                    CREATE VIEW ai_executions_full AS
+                        SELECT e.id, e.created_at, e.usage_type, e.provider, e.model_name, e.input_tokens,
+                            e.output_tokens, e.total_tokens, e.execution_time_ms, e.temperature, e.max_tokens,
+                            e.error_message, e.ai_model_id, e.execution_metadata,
+                            coalesce(e.system_prompt, p.text) AS system_prompt,
+                            e.input_messages, e.response_content, e.trace_id, e.session_id, e.user_id, e.tags,
+                            e.cached_input_tokens, e.finish_reason, e.time_to_first_token_ms,
+                            e.cache_creation_input_tokens, e.reasoning_tokens, e.cost_usd,
+                            e.input_cost_nano_usd, e.cached_input_cost_nano_usd, e.cache_write_cost_nano_usd,
+                            e.output_cost_nano_usd, e.cost_nano_usd, e.cost_source, e.price_ref
+                        FROM ai_executions AS e LEFT JOIN system_prompts AS p ON p.id = e.system_prompt_id;
                     """)
         }
         return migrator

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import ExecLogStore
 import ExecLogWire
 import Foundation
@@ -23,7 +24,7 @@ struct PendingBatch: Sendable {
     /// failed batch.
     init(
         routingID: [UInt8], batchID: String, events: [[UInt8]], limits: EventSizeLimits = EventSizeLimits(),
-        receivedAt: Date = Date()
+        receivedAt: Date = Date(), prices: PriceBook = .bundled
     ) {
         self.routingID = routingID
         self.batchID = batchID
@@ -43,7 +44,7 @@ struct PendingBatch: Sendable {
                     DeadLetter(receivedAt: receivedAt, reason: error.description, eventID: eventID, payload: event))
             }
         }
-        self.store = StoreBatch(executions: executions, deadLetters: deadLetters)
+        self.store = StoreBatch(executions: executions, deadLetters: deadLetters, prices: prices)
         self.rejections = rejections
     }
 

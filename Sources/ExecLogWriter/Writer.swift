@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import ExecLogStore
 import ExecLogWire
 import Foundation
@@ -27,6 +28,8 @@ public final class Writer: Sendable {
     let boundEndpoints = Mutex<[String]>([])
     /// The clients CURVE endpoints accept; nil without a CURVE secret key.
     let allowList: ClientAllowList?
+    /// What each event is priced with (docs/COST.md): replaced as a whole by `reloadPrices()`.
+    let prices: Mutex<PriceBook>
 
     public init(configuration: WriterConfiguration, logger: Logger = Logger(label: "execlogd")) throws(WriterError) {
         guard !configuration.endpoints.isEmpty else { throw WriterError(.configuration, "no endpoint to listen on: give --listen") }
@@ -39,6 +42,11 @@ public final class Writer: Sendable {
             allowList = try ClientAllowList(folder: folder)
         } else {
             allowList = nil
+        }
+        do {
+            prices = Mutex(try PriceBook.load(userFile: configuration.priceFile))
+        } catch {
+            throw WriterError(.configuration, "price file: \(error)")
         }
         self.configuration = configuration
         self.logger = logger
@@ -72,6 +80,18 @@ public final class Writer: Sendable {
             logger.info("allowed client keys reloaded", metadata: ["keys": "\(reading.keys)", "folder": "\(allowList.folder)"])
         } catch {
             logger.error("allowed client keys not reloaded; the previous list stays", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Reads the user's price file again (SIGHUP): events received from then on are priced with it. A
+    /// file that does not load changes nothing: the last good prices stay, and one line says why.
+    public func reloadPrices() {
+        do {
+            let book = try PriceBook.load(userFile: configuration.priceFile)
+            prices.withLock { $0 = book }
+            logger.info("prices reloaded", metadata: ["file": "\(book.user?.path ?? "none")", "entries": "\(book.user?.entries.count ?? 0)"])
+        } catch {
+            logger.error("prices not reloaded; the last good prices stay: \(error)")
         }
     }
 
@@ -224,7 +244,9 @@ public final class Writer: Sendable {
         }
         switch message {
         case .batch(let id, let events):
-            let batch = PendingBatch(routingID: routingID, batchID: id, events: events, limits: configuration.eventLimits)
+            let batch = PendingBatch(
+                routingID: routingID, batchID: id, events: events, limits: configuration.eventLimits,
+                prices: prices.withLock { $0 })
             counters.update { $0.received += events.count }
             queue.push(batch)
         case .report(let id, let report):

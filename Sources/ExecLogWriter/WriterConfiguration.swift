@@ -61,6 +61,9 @@ public struct WriterConfiguration: Sendable {
     /// The group given to ipc socket folders this writer creates, and to its socket files, so that its
     /// members (the workers) may connect; nil keeps the daemon's own group.
     public var socketGroup: String?
+    /// The user's price file (docs/COST.md); nil: `EXECLOG_PRICES`, else /etc/execlog/prices.toml when
+    /// it exists, else the bundled prices alone.
+    public var priceFile: String?
 
     /// True for an endpoint that gets CURVE: a tcp one, when a secret key is configured.
     public func usesCurve(_ endpoint: String) -> Bool {

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import ExecLogStore
 import ExecLogWire
 import Foundation
@@ -23,7 +24,7 @@ public struct WriterSettings: Sendable {
         "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention",
         "dead-letter-retention", "max-dead-letter-bytes", "max-message-bytes", "max-event-bytes", "max-field-bytes",
         "max-batch-events", "log-level", "synchronous", "curve-secret-key-file", "curve-allowed-keys", "insecure",
-        "socket-group",
+        "socket-group", "prices",
     ]
 
     /// The environment variable of a setting: `commit-interval` → `EXECLOGD_COMMIT_INTERVAL`.
@@ -53,6 +54,7 @@ public struct WriterSettings: Sendable {
         public var curveAllowedKeys: String?
         public var insecure = false
         public var socketGroup: String?
+        public var prices: String?
         /// The config file; else `EXECLOGD_CONFIG`.
         public var config: String?
 
@@ -87,6 +89,13 @@ public struct WriterSettings: Sendable {
             }
         }
         try resolveSecurity(flags, sources)
+        configuration.priceFile = sources.text(flags.prices, "prices")
+        do {
+            // Read now, so that a bad file stops the daemon before it listens (SIGHUP reloads later).
+            _ = try UserPrices.load(path: configuration.priceFile)
+        } catch {
+            throw WriterSettingsError(.unreadableFile, "prices", "prices: \(error)")
+        }
     }
 }
 

@@ -13,7 +13,8 @@ struct ExecLogCommand: AsyncParsableCommand {
             EXECLOG_DB environment variable, else \(StoreOptions.defaultPath).
             """,
         subcommands: [
-            ListCommand.self, ShowCommand.self, StatsCommand.self, DeleteCommand.self, PruneCommand.self,
+            ListCommand.self, ShowCommand.self, StatsCommand.self, PricesCommand.self, RepriceCommand.self,
+            DeleteCommand.self, PruneCommand.self,
             DeadLettersCommand.self, StatusCommand.self, MigrateCommand.self, ServeCommand.self, KeygenCommand.self,
         ]
     )

@@ -16,10 +16,12 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Write the execution as one JSON object.")
     var json = false
 
+    @OptionGroup var prices: PriceOptions
+
     func run() throws {
-        let execution = try store.open(.readOnly).execution(id)
-        print(
-            json ? ExecutionReport.json(execution) : ExecutionReport.text(execution, style: .standardOutput),
-            terminator: "")
+        let record = try store.open(.readOnly).record(id)
+        guard !json else { return print(ExecutionReport.json(record), terminator: "") }
+        // The rates are a help, not the answer: a price file that does not load leaves the amounts shown.
+        print(ExecutionReport.text(record, prices: try? prices.book(), style: .standardOutput), terminator: "")
     }
 }

@@ -14,7 +14,7 @@ struct DaemonCommand: ParsableCommand {
         abstract: "The execlog writer: receives AI executions over ZeroMQ and commits them to the SQLite store.",
         // One line per paragraph: ArgumentParser wraps them to the terminal.
         discussion: """
-            Each setting comes from its flag, else its environment variable, else the config file (--config or EXECLOGD_CONFIG: one `name = value` per line, names as the flags without dashes, `listen` repeatable, # for comments), else its default. SIGTERM or SIGINT: stop reading, commit and acknowledge what was received, exit 0. SIGHUP: read the allowed client keys folder again.
+            Each setting comes from its flag, else its environment variable, else the config file (--config or EXECLOGD_CONFIG: one `name = value` per line, names as the flags without dashes, `listen` repeatable, # for comments), else its default. SIGTERM or SIGINT: stop reading, commit and acknowledge what was received, exit 0. SIGHUP: read the allowed client keys folder and the price file again.
 
             A tcp endpoint uses CURVE (encrypted, clients authenticated by key; docs/SECURITY.md): give --curve-secret-key-file and --curve-allowed-keys, or --insecure for plain tcp.
 
@@ -80,6 +80,9 @@ struct DaemonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Group of the ipc socket (and of its folder when execlogd creates it). Default: execlogd's own.", valueName: "name"))
     var socketGroup: String?
 
+    @Option(help: ArgumentHelp("A price file of your own prices (TOML, docs/COST.md), over the bundled ones; re-read on SIGHUP. Default: EXECLOG_PRICES, else /etc/execlog/prices.toml when it exists.", valueName: "path"))
+    var prices: String?
+
     @Option(help: ArgumentHelp("A config file (see above).", valueName: "path"))
     var config: String?
 
@@ -111,7 +114,10 @@ struct DaemonCommand: ParsableCommand {
         // SIGHUP (`systemctl reload`) re-reads the allow-list; a hangup must never end the daemon.
         signal(SIGHUP, SIG_IGN)
         let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
-        reload.setEventHandler { writer.reloadAllowedClientKeys() }
+        reload.setEventHandler {
+            writer.reloadAllowedClientKeys()
+            writer.reloadPrices()
+        }
         reload.resume()
         defer { reload.cancel() }
         do {
@@ -145,6 +151,7 @@ extension DaemonCommand {
         flags.curveAllowedKeys = curveAllowedKeys
         flags.insecure = insecure
         flags.socketGroup = socketGroup
+        flags.prices = prices
         flags.config = config
         return flags
     }

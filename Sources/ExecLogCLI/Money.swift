@@ -1,0 +1,46 @@
+import ExecLogPricing
+
+/// Amounts of money written for people and for programs, from integer nanodollars: exact decimal text,
+/// never a floating-point rounding.
+public enum Money {
+    /// `3615000` → `0.003615`: USD with up to nine decimals, trailing zeros dropped (CSV, JSON-ish text).
+    public static func usdDecimal(_ nanodollars: Int) -> String {
+        let sign = nanodollars < 0 ? "-" : ""
+        let magnitude = nanodollars.magnitude
+        let whole = magnitude / 1_000_000_000
+        var fraction = String(magnitude % 1_000_000_000)
+        guard fraction != "0" else { return sign + String(whole) }
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(sign)\(whole).\(fraction)"
+    }
+
+    /// `$0.003615` for one call (six decimals: a millionth of a dollar), `$1,234.56` from a dollar up.
+    public static func usd(_ nanodollars: Int) -> String {
+        let sign = nanodollars < 0 ? "-" : ""
+        let magnitude = Int(nanodollars.magnitude)
+        if magnitude >= 1_000_000_000 {
+            let cents = (magnitude + 5_000_000) / 10_000_000
+            let fraction = String(cents % 100)
+            return "\(sign)$\(Formatting.count(cents / 100)).\(fraction.count < 2 ? "0" + fraction : fraction)"
+        }
+        let micro = (magnitude + 500) / 1_000
+        let fraction = String(micro % 1_000_000)
+        return "\(sign)$\(micro / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count) + fraction)"
+    }
+
+    /// A list cell: the amount, or why there is none.
+    public static func cell(_ nanodollars: Int?, source: String?) -> String {
+        if let nanodollars { return usd(nanodollars) }
+        switch source {
+        case ExecutionCost.Source.unpriced.rawValue: return "unpriced"
+        case ExecutionCost.Source.noUsage.rawValue: return "no usage"
+        default: return "–"
+        }
+    }
+
+    /// `$3/M`, `$0.075/M`: a token price per million tokens.
+    public static func perMillion(_ price: TokenPrice) -> String {
+        "$\(price.perMillionText)/M"
+    }
+}

@@ -1,0 +1,115 @@
+import ExecLogModel
+import ExecLogPricing
+import Foundation
+
+/// `execlog prices`: the prices in force now, per provider and model, from the user's file and the
+/// bundled table.
+public enum PriceListing {
+    public struct Row: Sendable, Equatable, Encodable {
+        public var provider: String
+        public var model: String
+        /// USD per million tokens, as decimal text; nil when the model has no price of its own for it.
+        public var input: String
+        public var cachedInput: String?
+        public var cacheWrite: String?
+        public var output: String
+        /// True when a price changes above a prompt size.
+        public var tiered: Bool
+        /// The day the price took effect, when the data gives one.
+        public var since: String?
+        public var source: String
+
+        enum CodingKeys: String, CodingKey {
+            case provider, model, input, output, tiered, since, source
+            case cachedInput = "cached_input"
+            case cacheWrite = "cache_write"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(model, forKey: .model)
+            try container.encode(input, forKey: .input)
+            try container.encode(cachedInput, forKey: .cachedInput)
+            try container.encode(cacheWrite, forKey: .cacheWrite)
+            try container.encode(output, forKey: .output)
+            try container.encode(tiered, forKey: .tiered)
+            try container.encode(since, forKey: .since)
+            try container.encode(source, forKey: .source)
+        }
+    }
+
+    /// The rows for `provider` (an id or a name the provider answers to) and `model` (a name its rule
+    /// matches, or part of its id), at `now`.
+    public static func rows(_ book: PriceBook, provider: String?, model: String?, now: Date = Date()) -> [Row] {
+        let timestamp = Timestamp.format(now)
+        let providerName = provider?.lowercased()
+        let modelName = model?.lowercased()
+        var rows: [Row] = []
+        func row(provider: String, model: String, schedule: PriceSchedule, source: String) -> Row? {
+            guard let index = schedule.periodIndex(at: timestamp) else { return nil }
+            let period = schedule.periods[index]
+            let prices = period.prices
+            let since: String? = if case .from(let day) = period.condition { day } else { nil }
+            return Row(
+                provider: provider, model: model, input: prices.input.base.perMillionText,
+                cachedInput: prices.cachedInput?.base.perMillionText, cacheWrite: prices.cacheWrite?.base.perMillionText,
+                output: prices.output.base.perMillionText,
+                tiered: [prices.input, prices.output].contains { !$0.tiers.isEmpty }, since: since, source: source)
+        }
+        for entry in book.user?.entries ?? [] {
+            if let providerName, entry.provider != "*", !NameMatch.pattern(entry.provider).matches(providerName) { continue }
+            if let modelName, !NameMatch.pattern(entry.model).matches(modelName), !entry.model.contains(modelName) { continue }
+            let fileName = book.user.map { ($0.path as NSString).lastPathComponent } ?? "prices"
+            if let row = row(provider: entry.provider, model: entry.model, schedule: entry.schedule, source: fileName) {
+                rows.append(row)
+            }
+        }
+        for tableProvider in book.table.providers {
+            if let providerName, tableProvider.id != providerName, tableProvider.match?.matches(providerName) != true { continue }
+            for tableModel in tableProvider.models {
+                if let modelName, !tableModel.match.matches(modelName), !tableModel.id.contains(modelName) { continue }
+                if let row = row(
+                    provider: tableProvider.id, model: tableModel.id, schedule: tableModel.schedule,
+                    source: book.table.source.name)
+                {
+                    rows.append(row)
+                }
+            }
+        }
+        return rows
+    }
+
+    public static func table(_ rows: [Row], style: TerminalStyle) -> String {
+        guard !rows.isEmpty else { return "No prices match.\n" }
+        let header = ["Provider", "Model", "Input", "Cached", "Cache write", "Output", "Since", "Source"]
+        let cells = rows.map { row in
+            [
+                row.provider, row.model, "$" + row.input, row.cachedInput.map { "$" + $0 } ?? "–",
+                row.cacheWrite.map { "$" + $0 } ?? "–", "$" + row.output + (row.tiered ? " +tiers" : ""),
+                row.since ?? "", row.source,
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return (2...5).contains(column) ? padding + cell : cell + padding
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var output = style.bold(line(header)) + "\n"
+        for row in cells { output += line(row) + "\n" }
+        output += style.dim("USD per million tokens. Cached and cache write: – is billed as input.") + "\n"
+        return output
+    }
+
+    public static func json(_ rows: [Row]) throws(CLIError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
+        } catch {
+            throw CLIError("cannot write the prices as JSON: \(error)", kind: .unavailable)
+        }
+    }
+}

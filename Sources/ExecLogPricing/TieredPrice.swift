@@ -1,0 +1,95 @@
+/// A price that may depend on the size of the prompt: above `aboveInputTokens` input tokens, the
+/// tier's price applies to every token of the call, not only to those past the threshold (how
+/// Anthropic, Google and OpenAI bill long context). Tiers are sorted by threshold.
+public struct TieredPrice: Sendable, Hashable {
+    public struct Tier: Sendable, Hashable {
+        public var aboveInputTokens: Int
+        public var price: TokenPrice
+
+        public init(aboveInputTokens: Int, price: TokenPrice) {
+            self.aboveInputTokens = aboveInputTokens
+            self.price = price
+        }
+    }
+
+    public var base: TokenPrice
+    public var tiers: [Tier]
+
+    public init(_ base: TokenPrice, tiers: [Tier] = []) {
+        self.base = base
+        self.tiers = tiers.sorted { $0.aboveInputTokens < $1.aboveInputTokens }
+    }
+
+    /// The price for a call whose prompt has `inputTokens` tokens (cached and cache writes included).
+    public func price(inputTokens: Int) -> TokenPrice {
+        tiers.last { inputTokens > $0.aboveInputTokens }?.price ?? base
+    }
+}
+
+/// The four prices of a model for one period, per token of each kind of usage (docs/COST.md). A nil
+/// cached-input or cache-write price means the provider bills those tokens as ordinary input.
+public struct ModelPrices: Sendable, Hashable {
+    public var input: TieredPrice
+    public var cachedInput: TieredPrice?
+    public var cacheWrite: TieredPrice?
+    public var output: TieredPrice
+
+    public init(input: TieredPrice, cachedInput: TieredPrice? = nil, cacheWrite: TieredPrice? = nil, output: TieredPrice) {
+        self.input = input
+        self.cachedInput = cachedInput
+        self.cacheWrite = cacheWrite
+        self.output = output
+    }
+}
+
+/// When a model's prices apply: from a day on (a price change), or every day between two times of
+/// day (off-peak prices), in UTC.
+public enum PriceCondition: Sendable, Hashable {
+    case always
+    /// From this day's start (UTC), `yyyy-mm-dd`: the day compares as text with a timestamp's first ten characters.
+    case from(day: String)
+    /// Every day from `start` to `end` minutes after midnight UTC; `end < start` spans midnight.
+    case dailyUTC(start: Int, end: Int)
+
+    func holds(day: String, minuteOfDay: Int) -> Bool {
+        switch self {
+        case .always: true
+        case .from(let first): day >= first
+        case .dailyUTC(let start, let end):
+            end < start ? (minuteOfDay >= start || minuteOfDay < end) : (start <= minuteOfDay && minuteOfDay < end)
+        }
+    }
+}
+
+/// A model's prices over time: the last period whose condition holds at a call's time is the one in
+/// force (so a later price change overrides the first, and an off-peak window overrides both).
+public struct PriceSchedule: Sendable, Hashable {
+    public struct Period: Sendable, Hashable {
+        public var condition: PriceCondition
+        public var prices: ModelPrices
+
+        public init(condition: PriceCondition, prices: ModelPrices) {
+            self.condition = condition
+            self.prices = prices
+        }
+    }
+
+    public var periods: [Period]
+
+    public init(_ periods: [Period]) {
+        self.periods = periods
+    }
+
+    /// The index of the period in force at a UTC timestamp `yyyy-mm-ddThh:mm…`; the first period if
+    /// none holds (a call made before the table's first dated price).
+    public func periodIndex(at timestamp: String) -> Int? {
+        let utf8 = Array(timestamp.utf8.prefix(16))
+        let day = String(decoding: utf8.prefix(10), as: UTF8.self)
+        var minuteOfDay = 0
+        if utf8.count >= 16 {
+            let digit = { (index: Int) in Int(utf8[index]) - 48 }
+            minuteOfDay = (digit(11) * 10 + digit(12)) * 60 + digit(14) * 10 + digit(15)
+        }
+        return periods.lastIndex { $0.condition.holds(day: day, minuteOfDay: minuteOfDay) } ?? (periods.isEmpty ? nil : 0)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import ExecLogCLI
+import ExecLogPricing
+import ExecLogStore
+
+struct PricesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prices",
+        abstract: "List the prices in force (USD per million tokens).",
+        discussion: "Your price file's entries first, then the table bundled with execlog (docs/COST.md).",
+        subcommands: [PricesListCommand.self, PricesCheckCommand.self],
+        defaultSubcommand: PricesListCommand.self
+    )
+}
+
+struct PricesListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the prices in force.")
+
+    @OptionGroup var prices: PriceOptions
+
+    @Option(help: ArgumentHelp("Only this provider (an id such as openai, or a name it answers to).", valueName: "name"))
+    var provider: String?
+
+    @Option(help: ArgumentHelp("Only the models this name is priced as, or whose id contains it.", valueName: "name"))
+    var model: String?
+
+    @Flag(help: "Write the prices as a JSON array.")
+    var json = false
+
+    func run() throws {
+        let rows = PriceListing.rows(try prices.book(), provider: provider, model: model)
+        print(json ? try PriceListing.json(rows) : PriceListing.table(rows, style: .standardOutput), terminator: "")
+    }
+}
+
+struct PricesCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "List the models in the store whose executions have no price; exit 1 when there is any.",
+        discussion: "For a cron job: nothing is silently $0. Read from the rollups, so it is fast on any store."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var prices: PriceOptions
+
+    func run() throws {
+        let book = try prices.book()
+        let unpriced = try store.open(.readOnly).unpricedModels()
+        guard !unpriced.isEmpty else {
+            print("Every execution in the store is priced.")
+            return
+        }
+        for (provider, model, executions) in unpriced {
+            let hint = book.resolve(provider: provider, model: model) != nil
+                ? "priced now: execlog reprice --provider \(provider) --model \(model) (or calls that reported no tokens)"
+                : "no price: add it to your price file"
+            print("\(provider)/\(model): \(Formatting.count(executions)) unpriced executions (\(hint))")
+        }
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import ExecLogCLI
+import ExecLogStore
+import Foundation
+
+struct RepriceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reprice",
+        abstract: "Compute the stored executions' cost again with the prices in force.",
+        discussion: """
+            After the price table or your price file changed, or for rows stored before costs existed.
+            Works in short transactions, so a running execlogd keeps writing meanwhile; running it twice
+            changes nothing the second time.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var prices: PriceOptions
+
+    func run() throws {
+        let book = try prices.book()
+        let filter = try filters.filter()
+        let executionStore = try store.open(.readWrite)
+        let terminal = isatty(STDERR_FILENO) == 1
+        let result = try executionStore.reprice(filter, prices: book) { progress in
+            guard terminal else { return }
+            FileHandle.standardError.write(Data("\r\(Formatting.count(progress.examined)) executions read…".utf8))
+        }
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        print(
+            "Repriced \(Formatting.count(result.examined)) executions: \(Formatting.count(result.changed)) changed, "
+                + "\(Formatting.count(result.unpriced)) without a known cost.")
+    }
+}
