@@ -141,6 +141,7 @@ let package = Package(
         .target(name: "ExecLogTestSupport", path: "Tests/ExecLogTestSupport"),
         .testTarget(name: "ExecLogModelTests", dependencies: ["ExecLogModel", "ExecLogSimulation"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "ExecLogPricingTests", dependencies: ["ExecLogPricing", "ExecLogModel", "ExecLogTestSupport"]),
         .testTarget(
             name: "ExecLogWireTests",
             dependencies: ["ExecLogWire", "ExecLogModel", .product(name: "Logging", package: "swift-log")]
@@ -158,13 +159,16 @@ let package = Package(
         .testTarget(
             name: "ExecLogStoreTests",
             dependencies: [
-                "ExecLogStore", "ExecLogModel", "ExecLogSimulation", "ExecLogTestSupport",
+                "ExecLogStore", "ExecLogModel", "ExecLogPricing", "ExecLogSimulation", "ExecLogTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "ExecLogCLITests",
-            dependencies: ["ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogWire", "ExecLogSimulation", "ExecLogTestSupport"]
+            dependencies: [
+                "ExecLogCLI", "ExecLogStore", "ExecLogModel", "ExecLogPricing", "ExecLogWire", "ExecLogSimulation",
+                "ExecLogTestSupport",
+            ]
         ),
         .testTarget(
             name: "ExecLogServerTests",

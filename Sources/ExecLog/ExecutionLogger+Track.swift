@@ -66,7 +66,10 @@ extension ExecutionLogger {
             execution.inputTokens = response.usage?.inputTokens
             execution.outputTokens = response.usage?.outputTokens
             execution.cachedInputTokens = response.usage?.cachedInputTokens
+            execution.cacheCreationInputTokens = response.usage?.cacheCreationInputTokens
+            execution.reasoningTokens = response.usage?.reasoningTokens
             execution.totalTokens = response.usage?.totalTokens
+            execution.costUSD = response.usage?.costUSD
             execution.finishReason = response.finishReason
             execution.timeToFirstTokenMs = response.timeToFirstToken.map(Self.milliseconds)
             record(execution)

@@ -47,20 +47,4 @@ public enum CostReport {
         lines.append(("Priced with", source))
         return lines
     }
-
-    /// The `cost` object of `show --json` and the API's detail: nil for a row not priced yet.
-    public static func json(_ cost: ExecutionCost?) -> JSONValue {
-        guard let cost else { return .null }
-        func amount(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
-        return .object([
-            "source": .string(cost.source.rawValue),
-            "total_nano_usd": amount(cost.totalNanoUSD),
-            "total_usd": cost.totalNanoUSD.map { .double(Double($0) / 1e9) } ?? .null,
-            "input_nano_usd": amount(cost.inputNanoUSD),
-            "cached_input_nano_usd": amount(cost.cachedInputNanoUSD),
-            "cache_write_nano_usd": amount(cost.cacheWriteNanoUSD),
-            "output_nano_usd": amount(cost.outputNanoUSD),
-            "price_ref": cost.priceRef.map(JSONValue.string) ?? .null,
-        ])
-    }
 }

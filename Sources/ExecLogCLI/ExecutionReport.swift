@@ -72,9 +72,7 @@ public enum ExecutionReport {
     /// The execution as one JSON object with every field (absent ones as null), and its stored cost
     /// under `cost` (null for a row not priced yet).
     public static func json(_ record: ExecutionRecord) -> String {
-        guard case .object(var object) = record.execution.jsonObject(includeNulls: true) else { return "{}\n" }
-        object["cost"] = CostReport.json(record.cost)
-        return JSONValue.object(object).prettySerialized() + "\n"
+        record.jsonObject().prettySerialized() + "\n"
     }
 
     static func pretty(_ value: JSONValue) -> String {

@@ -29,6 +29,16 @@ public enum Money {
         return "\(sign)$\(micro / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count) + fraction)"
     }
 
+    /// A total for people: `$1,234.56` from a dollar up, `$0.9296` from a cent, `$0.003615` below.
+    public static func usdTotal(_ nanodollars: Int) -> String {
+        let magnitude = nanodollars.magnitude
+        guard magnitude < 1_000_000_000, magnitude >= 10_000_000 else { return usd(nanodollars) }
+        let tenThousandths = (Int(magnitude) + 50_000) / 100_000
+        guard tenThousandths < 10_000 else { return usd(nanodollars) }
+        let fraction = String(tenThousandths % 10_000)
+        return "\(nanodollars < 0 ? "-" : "")$0.\(String(repeating: "0", count: 4 - fraction.count) + fraction)"
+    }
+
     /// A list cell: the amount, or why there is none.
     public static func cell(_ nanodollars: Int?, source: String?) -> String {
         if let nanodollars { return usd(nanodollars) }

@@ -50,7 +50,7 @@ public enum PriceListing {
             guard let index = schedule.periodIndex(at: timestamp) else { return nil }
             let period = schedule.periods[index]
             let prices = period.prices
-            let since: String? = if case .from(let day) = period.condition { day } else { nil }
+            let since: String? = if case .from(let instant) = period.condition { PriceCondition.shortForm(instant) } else { nil }
             return Row(
                 provider: provider, model: model, input: prices.input.base.perMillionText,
                 cachedInput: prices.cachedInput?.base.perMillionText, cacheWrite: prices.cacheWrite?.base.perMillionText,

@@ -27,8 +27,8 @@ public enum StatsReport {
             [stats.p50ExecutionTimeMs, stats.p95ExecutionTimeMs, stats.p99ExecutionTimeMs]
                 .map { Formatting.milliseconds($0) }.joined(separator: " / "))
         output += "\n" + style.bold("Cost") + "\n"
-        field("Total", Money.usd(stats.totalCostNanoUSD))
-        field("Of failed calls", Money.usd(stats.errorCostNanoUSD))
+        field("Total", Money.usdTotal(stats.totalCostNanoUSD))
+        field("Of failed calls", Money.usdTotal(stats.errorCostNanoUSD))
         if stats.unpricedExecutions > 0 {
             // Never a silent $0: say how many calls the total leaves out, and of which models.
             let models = stats.unpricedByModel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
@@ -85,7 +85,7 @@ public enum StatsReport {
             let share = totals.totalCostNanoUSD > 0 ? Double(cost) / Double(totals.totalCostNanoUSD) : 0
             return [
                 name, Formatting.count(breakdown.executions[name] ?? 0), Formatting.count(breakdown.tokens[name] ?? 0),
-                Money.usd(cost) + ((totals.unpricedByModel[name] ?? 0) > 0 ? "*" : ""), Formatting.percent(share),
+                Money.usdTotal(cost) + ((totals.unpricedByModel[name] ?? 0) > 0 ? "*" : ""), Formatting.percent(share),
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -52,6 +52,23 @@ public struct ExecutionCost: Sendable, Hashable {
     }
 }
 
+extension ExecutionCost {
+    /// The `cost` object of `execlog show --json` and the API's detail (docs/COST.md).
+    public var jsonValue: JSONValue {
+        func amount(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        return .object([
+            "source": .string(source.rawValue),
+            "total_nano_usd": amount(totalNanoUSD),
+            "total_usd": totalNanoUSD.map { .double(Double($0) / 1e9) } ?? .null,
+            "input_nano_usd": amount(inputNanoUSD),
+            "cached_input_nano_usd": amount(cachedInputNanoUSD),
+            "cache_write_nano_usd": amount(cacheWriteNanoUSD),
+            "output_nano_usd": amount(outputNanoUSD),
+            "price_ref": priceRef.map(JSONValue.string) ?? .null,
+        ])
+    }
+}
+
 /// An execution's token counts as execlog means them (docs/PROTOCOL.md, "Usage"): `input` is every
 /// prompt token, the cached reads and the cache writes among them; `output` every generated token,
 /// the reasoning tokens among them. The tokens billed at the plain input price are what remains of

@@ -68,7 +68,7 @@ public final class PriceBook: Sendable {
             let fileName = user.path.split(separator: "/").last.map(String.init) ?? user.path
             let base = "\(fileName) \(entry.provider)/\(entry.model)"
             return Resolved(
-                schedule: entry.schedule, refs: entry.days.map { day in day.map { "\(base) from \($0)" } ?? base },
+                schedule: entry.schedule, refs: entry.schedule.periods.map { base + $0.condition.refSuffix },
                 modelID: entry.model, providerID: entry.provider, fromUserFile: true)
         }
         guard let tableProvider = table.provider(named: provider),
@@ -86,9 +86,14 @@ extension PriceCondition {
     var refSuffix: String {
         switch self {
         case .always: ""
-        case .from(let day): " from \(day)"
+        case .from(let instant): " from \(PriceCondition.shortForm(instant))"
         case .dailyUTC(let start, let end): " daily \(Self.clock(start))-\(Self.clock(end)) UTC"
         }
+    }
+
+    /// `2026-06-15` for midnight UTC, else the instant as stored.
+    public static func shortForm(_ instant: String) -> String {
+        instant.hasSuffix("T00:00:00.000Z") ? String(instant.prefix(10)) : instant
     }
 
     static func clock(_ minutes: Int) -> String {

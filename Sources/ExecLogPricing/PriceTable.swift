@@ -13,6 +13,18 @@ public struct PriceTable: Sendable {
         public var url: String
         public var license: String
 
+        public init(
+            package: String, version: String, released: String? = nil, retrieved: String? = nil, url: String = "",
+            license: String = ""
+        ) {
+            self.package = package
+            self.version = version
+            self.released = released
+            self.retrieved = retrieved
+            self.url = url
+            self.license = license
+        }
+
         /// "genai-prices 0.2.5": how a row's `price_ref` names the table.
         public var name: String { "\(package) \(version)" }
     }
@@ -21,6 +33,12 @@ public struct PriceTable: Sendable {
         public var id: String
         public var match: NameMatch
         public var schedule: PriceSchedule
+
+        public init(id: String, match: NameMatch, schedule: PriceSchedule) {
+            self.id = id
+            self.match = match
+            self.schedule = schedule
+        }
     }
 
     public struct Provider: Sendable {
@@ -30,6 +48,14 @@ public struct PriceTable: Sendable {
         /// Providers whose models this one also serves (Azure serves OpenAI's), searched after its own.
         public var fallback: [String]
         public var models: [Model]
+
+        public init(id: String, name: String, match: NameMatch?, fallback: [String] = [], models: [Model]) {
+            self.id = id
+            self.name = name
+            self.match = match
+            self.fallback = fallback
+            self.models = models
+        }
     }
 
     public var source: Source
@@ -139,7 +165,7 @@ extension PriceTable {
 
         func period() throws -> PriceSchedule.Period {
             var condition = PriceCondition.always
-            if let from { condition = .from(day: from) }
+            if let from { condition = .from(from + "T00:00:00.000Z") }
             if let daily = daily_utc {
                 guard daily.count == 2, let start = Self.minutes(daily[0]), let end = Self.minutes(daily[1]) else {
                     throw PriceTableError("daily_utc \(daily) is not two times HH:MM")

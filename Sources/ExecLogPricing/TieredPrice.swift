@@ -42,19 +42,20 @@ public struct ModelPrices: Sendable, Hashable {
     }
 }
 
-/// When a model's prices apply: from a day on (a price change), or every day between two times of
+/// When a model's prices apply: from an instant on (a price change), or every day between two times of
 /// day (off-peak prices), in UTC.
 public enum PriceCondition: Sendable, Hashable {
     case always
-    /// From this day's start (UTC), `yyyy-mm-dd`: the day compares as text with a timestamp's first ten characters.
-    case from(day: String)
+    /// From this instant on, in the store's `created_at` form (`2026-06-15T00:00:00.000Z`): fixed width
+    /// and UTC, so it compares as text with a call's timestamp.
+    case from(String)
     /// Every day from `start` to `end` minutes after midnight UTC; `end < start` spans midnight.
     case dailyUTC(start: Int, end: Int)
 
-    func holds(day: String, minuteOfDay: Int) -> Bool {
+    func holds(timestamp: String, minuteOfDay: Int) -> Bool {
         switch self {
         case .always: true
-        case .from(let first): day >= first
+        case .from(let first): timestamp >= first
         case .dailyUTC(let start, let end):
             end < start ? (minuteOfDay >= start || minuteOfDay < end) : (start <= minuteOfDay && minuteOfDay < end)
         }
@@ -84,12 +85,11 @@ public struct PriceSchedule: Sendable, Hashable {
     /// none holds (a call made before the table's first dated price).
     public func periodIndex(at timestamp: String) -> Int? {
         let utf8 = Array(timestamp.utf8.prefix(16))
-        let day = String(decoding: utf8.prefix(10), as: UTF8.self)
         var minuteOfDay = 0
         if utf8.count >= 16 {
             let digit = { (index: Int) in Int(utf8[index]) - 48 }
             minuteOfDay = (digit(11) * 10 + digit(12)) * 60 + digit(14) * 10 + digit(15)
         }
-        return periods.lastIndex { $0.condition.holds(day: day, minuteOfDay: minuteOfDay) } ?? (periods.isEmpty ? nil : 0)
+        return periods.lastIndex { $0.condition.holds(timestamp: timestamp, minuteOfDay: minuteOfDay) } ?? (periods.isEmpty ? nil : 0)
     }
 }

@@ -1,3 +1,4 @@
+import ExecLogModel
 import Foundation
 import TOMLKit
 
@@ -11,7 +12,8 @@ struct EntryReader {
         var provider: String
         var model: String
         var period: PriceSchedule.Period
-        var day: String?
+        /// The `from` instant, `created_at` form.
+        var start: String?
     }
 
     static let keys: Set<String> = ["provider", "model", "input", "cached_input", "cache_write", "output", "from", "tiers"]
@@ -42,13 +44,11 @@ struct EntryReader {
                 try addTier(tier, to: &prices)
             }
         }
-        var day: String?
-        if let from = table["from"] {
-            day = try self.day(from)
-        }
+        var start: String?
+        if let from = table["from"] { start = try self.start(from) }
         return Parsed(
             provider: provider, model: model,
-            period: PriceSchedule.Period(condition: day.map { .from(day: $0) } ?? .always, prices: prices), day: day)
+            period: PriceSchedule.Period(condition: start.map { .from($0) } ?? .always, prices: prices), start: start)
     }
 
     private func addTier(_ tier: TOMLTable, to prices: inout ModelPrices) throws(PriceFileError) {
@@ -89,16 +89,15 @@ struct EntryReader {
         return price
     }
 
-    private func day(_ value: any TOMLValueConvertible) throws(PriceFileError) -> String {
-        if let date = value.date {
-            return String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
+    /// A TOML date or a day as text (midnight UTC), or an RFC 3339 time with a zone as text.
+    private func start(_ value: any TOMLValueConvertible) throws(PriceFileError) -> String {
+        var text = value.string
+        if let date = value.date { text = String(format: "%04d-%02d-%02d", date.year, date.month, date.day) }
+        if var text {
+            if text.count == 10 { text += "T00:00:00Z" }
+            if let instant = Timestamp.parse(text) { return Timestamp.format(instant) }
         }
-        if let text = value.string, text.count == 10, text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) }),
-            text.split(separator: "-").map(\.count) == [4, 2, 2]
-        {
-            return text
-        }
-        throw error("from", "must be a day, 2026-01-31 (UTC), got \(value.debugDescription)")
+        throw error("from", "must be a day (2026-01-31, UTC) or a time with its zone (\"2026-01-31T12:00:00Z\"), got \(value.debugDescription)")
     }
 }
 

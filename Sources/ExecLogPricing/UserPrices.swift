@@ -3,8 +3,8 @@ import TOMLKit
 
 /// A user's own prices (docs/COST.md): negotiated discounts, fine-tuned or self-hosted models, a local
 /// model at exactly $0. A TOML file of `[[model]]` entries; an entry overrides the bundled table for
-/// the provider and model it names. Entries with the same provider and model but different `from` days
-/// are that model's price history.
+/// the provider and model it names. Entries with the same provider and model but different `from`
+/// times are that model's price history.
 ///
 ///     [[model]]
 ///     provider = "openai"          # as the executions name it; "*" for any provider
@@ -13,7 +13,7 @@ import TOMLKit
 ///     cached_input = 0.6           # optional: else cached reads cost the input price
 ///     cache_write = 3.0            # optional: else cache writes cost the input price
 ///     output = 9.6
-///     from = "2026-01-01"          # optional: in force from this day (UTC) on
+///     from = 2026-01-01            # optional: in force from this day (UTC) on, or "2026-06-15T12:00:00Z"
 ///     tiers = [{ above_input_tokens = 200000, input = 4.8, output = 14.4 }]   # optional
 public struct UserPrices: Sendable {
     public struct Entry: Sendable {
@@ -22,8 +22,8 @@ public struct UserPrices: Sendable {
         var providerMatch: NameMatch
         var modelMatch: NameMatch
         public var schedule: PriceSchedule
-        /// The `from` day of each period, nil for the undated one: for `execlog prices`.
-        public var days: [String?]
+        /// The `from` instant of each period (`created_at` form), nil for the undated one.
+        public var starts: [String?]
     }
 
     public var path: String
@@ -47,6 +47,9 @@ public struct UserPrices: Sendable {
     }
 
     public static func read(_ path: String) throws(PriceFileError) -> UserPrices {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PriceFileError(path: path, line: nil, message: "no such file")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -79,20 +82,20 @@ public struct UserPrices: Sendable {
             guard let entry = value.table else { throw reader.error(nil, "is not a table") }
             let parsed = try reader.read(entry)
             if let group = groups.firstIndex(where: { $0.provider == parsed.provider && $0.model == parsed.model }) {
-                groups[group].add(parsed.period, day: parsed.day)
+                groups[group].add(parsed.period, start: parsed.start)
             } else {
                 groups.append(
                     Entry(provider: parsed.provider, model: parsed.model, providerMatch: .pattern(parsed.provider),
-                          modelMatch: .pattern(parsed.model), schedule: PriceSchedule([parsed.period]), days: [parsed.day]))
+                          modelMatch: .pattern(parsed.model), schedule: PriceSchedule([parsed.period]), starts: [parsed.start]))
             }
         }
         for group in groups {
-            let undated = group.days.filter { $0 == nil }.count
-            let days = group.days.compactMap { $0 }
-            if undated > 1 || Set(days).count != days.count {
+            let undated = group.starts.filter { $0 == nil }.count
+            let starts = group.starts.compactMap { $0 }
+            if undated > 1 || Set(starts).count != starts.count {
                 throw PriceFileError(
                     path: path, line: nil,
-                    message: "\(group.provider)/\(group.model) has two prices for the same day (give each a different \"from\")")
+                    message: "\(group.provider)/\(group.model) has two prices from the same time (give each a different \"from\")")
             }
         }
         return UserPrices(path: path, entries: groups)
@@ -115,12 +118,12 @@ public struct UserPrices: Sendable {
 }
 
 extension UserPrices.Entry {
-    /// Adds a dated period, keeping the periods in day order (the undated one first).
-    mutating func add(_ period: PriceSchedule.Period, day: String?) {
-        var pairs = Array(zip(days, schedule.periods))
-        pairs.append((day, period))
+    /// Adds a dated period, keeping the periods in time order (the undated one first).
+    mutating func add(_ period: PriceSchedule.Period, start: String?) {
+        var pairs = Array(zip(starts, schedule.periods))
+        pairs.append((start, period))
         pairs.sort { ($0.0 ?? "") < ($1.0 ?? "") }
-        days = pairs.map(\.0)
+        starts = pairs.map(\.0)
         schedule = PriceSchedule(pairs.map(\.1))
     }
 }

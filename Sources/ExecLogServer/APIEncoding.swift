@@ -32,6 +32,14 @@ enum APIEncoding {
             var executions: Int
             var tokens: Int
             var errors: Int
+            var costNanoUSD: Int
+            var unpricedExecutions: Int
+
+            enum CodingKeys: String, CodingKey {
+                case executions, tokens, errors
+                case costNanoUSD = "cost_nano_usd"
+                case unpricedExecutions = "unpriced_executions"
+            }
         }
 
         struct PointBody: Encodable, Sendable {
@@ -41,14 +49,20 @@ enum APIEncoding {
             var outputTokens: Int
             var totalTokens: Int
             var errors: Int
+            var costNanoUSD: Int
+            var unpricedExecutions: Int
             var byProvider: [String: ProviderBody]
+            var costByModel: [String: Int]
 
             enum CodingKeys: String, CodingKey {
                 case start, executions, errors
                 case inputTokens = "input_tokens"
                 case outputTokens = "output_tokens"
                 case totalTokens = "total_tokens"
+                case costNanoUSD = "cost_nano_usd"
+                case unpricedExecutions = "unpriced_executions"
                 case byProvider = "by_provider"
+                case costByModel = "cost_nano_usd_by_model"
             }
         }
 
@@ -61,9 +75,13 @@ enum APIEncoding {
                 PointBody(
                     start: point.start, executions: point.executions, inputTokens: point.inputTokens,
                     outputTokens: point.outputTokens, totalTokens: point.totalTokens, errors: point.errors,
+                    costNanoUSD: point.costNanoUSD, unpricedExecutions: point.unpricedExecutions,
                     byProvider: point.byProvider.mapValues {
-                        ProviderBody(executions: $0.executions, tokens: $0.tokens, errors: $0.errors)
-                    })
+                        ProviderBody(
+                            executions: $0.executions, tokens: $0.tokens, errors: $0.errors, costNanoUSD: $0.costNanoUSD,
+                            unpricedExecutions: $0.unpricedExecutions)
+                    },
+                    costByModel: point.costByModel)
             }
         }
     }
@@ -118,8 +136,8 @@ enum APIEncoding {
         return response
     }
 
-    /// The full execution: the model's own JSON form, every field, nulls included.
-    static func executionResponse(_ execution: Execution) -> Response {
-        jsonResponse(data: execution.jsonData(pretty: false, includeNulls: true))
+    /// The full execution: the model's own JSON form, every field, nulls included, and its `cost`.
+    static func executionResponse(_ record: ExecutionRecord) -> Response {
+        jsonResponse(data: Data(record.jsonObject().serializedBytes()))
     }
 }

@@ -63,8 +63,8 @@ struct ExecutionRoutes: Sendable {
         _ = try QueryParameters(request, allowed: [])
         let id = context.parameters.get("id") ?? ""
         do {
-            let execution = try await store.read { store throws(StoreError) in try store.execution(id) }
-            return APIEncoding.executionResponse(execution)
+            let record = try await store.read { store throws(StoreError) in try store.record(id) }
+            return APIEncoding.executionResponse(record)
         } catch {
             throw Self.apiError(error)
         }

@@ -11,4 +11,12 @@ public struct ExecutionRecord: Sendable, Equatable {
         self.execution = execution
         self.cost = cost
     }
+
+    /// Every field of the execution (absent ones as null) and `cost`: its stored cost, or null for a row
+    /// not priced yet. What `execlog show --json` and the API's detail return.
+    public func jsonObject() -> JSONValue {
+        guard case .object(var object) = execution.jsonObject(includeNulls: true) else { return .null }
+        object["cost"] = cost?.jsonValue ?? .null
+        return .object(object)
+    }
 }

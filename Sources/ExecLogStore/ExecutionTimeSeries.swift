@@ -1,4 +1,5 @@
-/// Executions, tokens and errors per hour or per day, in total and by provider: what the dashboard's
+/// Executions, tokens, errors and cost per hour or per day, in total, by provider and (cost) by model:
+/// what the dashboard's
 /// charts draw. Buckets are UTC hours or days; a bucket without executions is absent (callers fill gaps).
 public struct ExecutionTimeSeries: Sendable, Equatable {
     public enum Bucket: String, Sendable, CaseIterable {
@@ -17,11 +18,16 @@ public struct ExecutionTimeSeries: Sendable, Equatable {
         public var executions = 0
         public var tokens = 0
         public var errors = 0
+        /// The known costs' sum, nanodollars; `unpricedExecutions` are not in it.
+        public var costNanoUSD = 0
+        public var unpricedExecutions = 0
 
-        public init(executions: Int = 0, tokens: Int = 0, errors: Int = 0) {
+        public init(executions: Int = 0, tokens: Int = 0, errors: Int = 0, costNanoUSD: Int = 0, unpricedExecutions: Int = 0) {
             self.executions = executions
             self.tokens = tokens
             self.errors = errors
+            self.costNanoUSD = costNanoUSD
+            self.unpricedExecutions = unpricedExecutions
         }
     }
 
@@ -34,7 +40,11 @@ public struct ExecutionTimeSeries: Sendable, Equatable {
         public var outputTokens = 0
         public var totalTokens = 0
         public var errors = 0
+        public var costNanoUSD = 0
+        public var unpricedExecutions = 0
         public var byProvider: [String: ProviderTotals] = [:]
+        /// The cost of each model's executions in the bucket, nanodollars.
+        public var costByModel: [String: Int] = [:]
 
         public init(start: String) { self.start = start }
     }

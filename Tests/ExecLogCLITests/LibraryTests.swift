@@ -1,5 +1,6 @@
 import ExecLogCLI
 import ExecLogModel
+import ExecLogPricing
 import ExecLogStore
 import ExecLogWire
 import Foundation
@@ -136,19 +137,23 @@ struct ListRendererTests {
             let text = ListRenderer.csv(page)
             #expect(
                 text.hasPrefix(
-                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message\r\n"
+                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,cost_usd,cost_source\r\n"
                 ))
-            #expect(text.contains("\"rate limited, \"\"slow down\"\"\nthen retry\"\r\n"))
+            #expect(text.contains("\"rate limited, \"\"slow down\"\"\nthen retry\",0,price\r\n"))
             #expect(
                 text.contains(
-                    "01a21c58-7419-7000-8000-000000000001,2026-11-27T10:56:40.000Z,interview,anthropic,claude-sonnet-4-5,1200,34,1234,1234,ok,\r\n"
+                    "01a21c58-7419-7000-8000-000000000001,2026-11-27T10:56:40.000Z,interview,anthropic,claude-sonnet-4-5,1200,34,1234,1234,ok,,0.00411,price\r\n"
                 ))
             let records = parseCSV(text)
             try #require(records.count == 4)
             #expect(records.allSatisfy { $0.count == ListRenderer.csvColumns.count })
             #expect(records[0] == ListRenderer.csvColumns)
             #expect(records[2][0] == "01a21c58-7419-7000-8000-000000000002")
-            #expect(records[2][5...] == ["", "", "", "", "error", "rate limited, \"slow down\"\nthen retry"])
+            // A failed call that reported no usage was not billed: $0, priced.
+            #expect(records[2][5...] == ["", "", "", "", "error", "rate limited, \"slow down\"\nthen retry", "0", "price"])
+            // 1,200 input × $3/M + 34 output × $15/M; 5 × $1.25/M + 6 × $10/M.
+            #expect(records[1][11...] == ["0.00411", "price"])
+            #expect(records[3][11...] == ["0.00006625", "price"])
             #expect(records.dropFirst().map { $0[0] } == page.executions.map(\.id))
         }
     }
@@ -172,9 +177,10 @@ struct ListRendererTests {
             try #require(items.count == 2)
             let keys: Set<String> = [
                 "id", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
-                "error_message", "created_at", "execution_time_ms",
+                "error_message", "created_at", "execution_time_ms", "cost_nano_usd", "cost_source",
             ]
             for item in items { #expect(Set(item.keys) == keys) }
+            #expect(items[0]["cost_nano_usd"] as? Int == 4_110_000 && items[0]["cost_source"] as? String == "price")
             #expect(items[0]["id"] as? String == "01a21c58-7419-7000-8000-000000000001")
             #expect(items[0]["usage_type"] as? String == "interview")
             #expect(items[0]["provider"] as? String == "anthropic")
@@ -214,9 +220,10 @@ struct ListRendererTests {
             let lines = text.split(separator: "\n").map(String.init)
             try #require(lines.count == 4)
             let header = lines[0].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            #expect(header.hasPrefix("Time Usage Type Provider Model Tokens Duration Status"))
+            #expect(header.hasPrefix("Time Usage Type Provider Model Tokens Cost Duration Status"))
+            #expect(lines[1].contains("$0.004110"))
             var position = lines[0].startIndex
-            for column in ["Time", "Usage Type", "Provider", "Model", "Tokens", "Duration", "Status"] {
+            for column in ["Time", "Usage Type", "Provider", "Model", "Tokens", "Cost", "Duration", "Status"] {
                 let found = try #require(lines[0].range(of: column, range: position..<lines[0].endIndex), "\(column)")
                 position = found.upperBound
             }
@@ -266,6 +273,8 @@ struct StatsReportTests {
         "executions_by_usage_type", "avg_execution_time_ms", "executions_by_model", "tokens_by_provider",
         "tokens_by_usage_type", "tokens_by_model", "error_count", "error_rate", "p50_execution_time_ms",
         "p95_execution_time_ms", "p99_execution_time_ms", "dropped_by_emitters", "emitters_with_drops",
+        "total_cost_nano_usd", "total_cost_usd", "error_cost_nano_usd", "unpriced_executions", "cost_nano_usd_by_provider",
+        "cost_nano_usd_by_usage_type", "cost_nano_usd_by_model", "unpriced_executions_by_model",
     ]
 
     @Test("JSON of empty stats: every key, absent average and percentiles as null")
@@ -353,12 +362,16 @@ struct ExecutionReportTests {
             inputMessages: [["role": "user", "content": "Hello"]], systemPrompt: "Be brief.", inputTokens: 3,
             provider: "anthropic", modelName: "claude-opus-4-1", temperature: 0.2, errorMessage: "overloaded_error",
             executionTimeMs: 420, createdAt: base, tags: ["retry", "x"])
-        let text = ExecutionReport.text(execution, style: TerminalStyle(enabled: false))
+        let cost = PriceBook.bundled.cost(of: execution, createdAt: Timestamp.format(execution.createdAt))
+        let text = ExecutionReport.text(
+            ExecutionRecord(execution: execution, cost: cost), prices: .bundled, style: TerminalStyle(enabled: false))
         #expect(!text.contains("\u{1B}"))
         #expect(text.hasPrefix("Execution 01a21c58-7419-7000-8000-0000000000ff\n"))
         for part in [
             "ERROR", "2026-11-27T10:56:40.000Z", "Token usage", "Parameters", "Error", "overloaded_error", "System prompt",
             "Be brief.", "Input messages", "\"Hello\"", "Response", "(none)", "420 ms", "retry, x", "0.2",
+            // 3 input tokens at $15 per million: the failed call's tokens were billed.
+            "3 tokens × $15/M = $0.000045", "Priced with", "anthropic/claude-opus-4-1",
         ] {
             #expect(text.contains(part), "\(part)")
         }
@@ -369,8 +382,9 @@ struct ExecutionReportTests {
         let execution = Execution(
             id: UUID(uuidString: "01a21c58-7419-7000-8000-0000000000fe")!, usageType: "general", provider: "openai",
             modelName: "gpt-5", createdAt: base)
-        let object = try jsonObject(ExecutionReport.json(execution))
-        #expect(Set(object.keys) == Set(Execution.fieldNames))
+        let object = try jsonObject(ExecutionReport.json(ExecutionRecord(execution: execution, cost: nil)))
+        #expect(Set(object.keys) == Set(Execution.fieldNames + ["cost"]))
+        #expect(object["cost"] is NSNull)
         #expect(object["id"] as? String == "01a21c58-7419-7000-8000-0000000000fe")
         #expect(object["error_message"] is NSNull)
         #expect(object["tags"] as? [String] == [])

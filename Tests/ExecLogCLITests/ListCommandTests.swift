@@ -86,7 +86,7 @@ struct ListCommandTests {
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             try #require(lines.count == 53, "\(result)")
             let header = lines[0].split(separator: " ").joined(separator: " ")
-            #expect(header == "Time Usage Type Provider Model Tokens Duration Status ID")
+            #expect(header == "Time Usage Type Provider Model Tokens Cost Duration Status ID")
             #expect(lines[52] == "")
             let expected = store.expected()
             for (line, execution) in zip(lines[1...50], expected) {
@@ -175,7 +175,7 @@ struct ListCommandTests {
             let result = try CLI.succeed(["list", "--db", store.path, "--csv", "--limit", "40"])
             #expect(
                 result.stdout.hasPrefix(
-                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message\r\n"
+                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,cost_usd,cost_source\r\n"
                 ))
             // Every record ends in CRLF and none of these 40 holds a line break: 41 lines.
             let expected = store.expected().prefix(40)
@@ -183,7 +183,7 @@ struct ListCommandTests {
             #expect(result.stdout.components(separatedBy: "\r\n").count - 1 == 41)
             let records = parseCSV(result.stdout)
             #expect(records.count == 41)
-            #expect(records.allSatisfy { $0.count == 11 })
+            #expect(records.allSatisfy { $0.count == 13 })
             #expect(records.dropFirst().map { $0[0] } == expected.map(\.idString))
             #expect(breaks == 1, "the hand-made error with a newline is among the newest rows")
 
@@ -192,7 +192,7 @@ struct ListCommandTests {
             #expect(nasty[10] == SeededStore.nastyError)
             // Only input tokens given: the stored total is them, as stats count it.
             #expect(nasty[5] == "12" && nasty[6] == "" && nasty[7] == "12" && nasty[8] == "")
-            let quoted = "\"" + SeededStore.nastyError.replacingOccurrences(of: "\"", with: "\"\"") + "\"\r\n"
+            let quoted = "\"" + SeededStore.nastyError.replacingOccurrences(of: "\"", with: "\"\"") + "\","
             #expect(result.stdout.contains("," + quoted))
             for (record, execution) in zip(records.dropFirst(), expected) {
                 #expect(record[1] == Timestamp.format(execution.createdAt))

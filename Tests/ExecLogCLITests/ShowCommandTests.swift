@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import Foundation
 import Testing
 
@@ -63,7 +64,11 @@ struct ShowCommandTests {
             for execution in candidates {
                 let result = try CLI.succeed(["show", "--db", store.path, "--json", execution.idString])
                 let object = try jsonObject(result.stdout)
-                #expect(Set(object.keys) == Set(Execution.fieldNames))
+                #expect(Set(object.keys) == Set(Execution.fieldNames + ["cost"]))
+                let cost = try #require(object["cost"] as? [String: Any])
+                let expectedCost = PriceBook.bundled.cost(of: execution, createdAt: Timestamp.format(execution.createdAt))
+                #expect(cost["total_nano_usd"] as? Int == expectedCost.totalNanoUSD)
+                #expect(cost["source"] as? String == expectedCost.source.rawValue)
                 #expect(object["id"] as? String == execution.idString)
                 #expect(object["usage_type"] as? String == execution.usageType)
                 #expect(object["provider"] as? String == execution.provider)

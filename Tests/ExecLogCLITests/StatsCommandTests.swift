@@ -1,5 +1,6 @@
 import ExecLogCLI
 import ExecLogModel
+import ExecLogPricing
 import ExecLogStore
 import Foundation
 import Testing
@@ -22,6 +23,19 @@ func computedStats(_ executions: [Execution]) -> ExecutionStats {
         stats.tokensByUsageType[execution.usageType, default: 0] += tokens
         stats.tokensByModel[execution.modelName, default: 0] += tokens
         if execution.isError { stats.errorCount += 1 }
+        // Each row's cost as the writer computes it (CostArithmeticTests checks that against hand
+        // arithmetic): here what is checked is that the rollups sum them exactly.
+        let cost = PriceBook.bundled.cost(of: execution, createdAt: Timestamp.format(execution.createdAt))
+        if let amount = cost.totalNanoUSD {
+            stats.totalCostNanoUSD += amount
+            if execution.isError { stats.errorCostNanoUSD += amount }
+        } else {
+            stats.unpricedExecutions += 1
+            stats.unpricedByModel[execution.modelName, default: 0] += 1
+        }
+        stats.costByProvider[execution.provider, default: 0] += cost.totalNanoUSD ?? 0
+        stats.costByUsageType[execution.usageType, default: 0] += cost.totalNanoUSD ?? 0
+        stats.costByModel[execution.modelName, default: 0] += cost.totalNanoUSD ?? 0
         if let duration = execution.executionTimeMs { durations.append(duration) }
     }
     if stats.totalExecutions > 0 { stats.errorRate = Double(stats.errorCount) / Double(stats.totalExecutions) }

@@ -26,17 +26,18 @@ import Testing
             try StoreSchema.migrator.migrate(queue, upTo: "v2")
             try queue.write { db in
                 // As v2 inserted them: rows only (v4's rollups are built from them by the upgrade), with
-                // v2's columns (system_prompt_id, the last, came with v6).
-                let columns = ExecutionStore.insertedColumns.dropLast()
-                #expect(ExecutionStore.insertedColumns.last == "system_prompt_id")
+                // v2's columns: not system_prompt_id (v6) nor the usage and cost columns (v8).
+                let later: Set<String> = ["system_prompt_id", "cache_creation_input_tokens", "reasoning_tokens", "cost_usd"]
+                let kept = Execution.fieldNames.indices.filter { !later.contains(Execution.fieldNames[$0]) }
+                let columns = kept.map { Execution.fieldNames[$0] }
                 for execution in executions {
+                    let values = ExecutionStore.columnValues(execution)
                     try db.execute(
                         sql: """
                             INSERT INTO ai_executions (\(columns.joined(separator: ", ")))
                             VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
                             """,
-                        arguments: StatementArguments(
-                            Array(ExecutionStore.columnValues(execution).dropLast())))
+                        arguments: StatementArguments(kept.map { values[$0] }))
                 }
                 try db.execute(
                     sql: "INSERT INTO dead_letters (received_at, reason, payload_size, payload) VALUES (?, ?, ?, ?)",
@@ -47,7 +48,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         #expect(try store.count() == 50)
         #expect(try store.stats().totalExecutions == 50)  // the rollups were built from the rows
         #expect(try store.execution(executions[17].idString).usageType == executions[17].usageType)

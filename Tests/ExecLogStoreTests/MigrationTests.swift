@@ -10,16 +10,16 @@ import Testing
     @Test func createsTheLatestSchemaInAnEmptyFile() throws {
         let folder = try TemporaryFolder()
         let store = try ExecutionStore(path: folder.path("new/store.db"), mode: .create)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         let queue = try DatabaseQueue(path: store.path)
         try queue.read { db in
             #expect(try db.tableExists("ai_executions"))
             #expect(try db.tableExists("dead_letters"))
             let columns = Set(try db.columns(in: "ai_executions").map(\.name))
-            #expect(columns == Set(Execution.fieldNames).union(["system_prompt_id"]))
-            // The view has every field of an execution, the system prompt resolved.
+            #expect(columns == Set(Execution.fieldNames).union(["system_prompt_id"]).union(CostColumns.names))
+            // The view has every field of an execution, the system prompt resolved, and the cost.
             let viewColumns = Set(try db.columns(in: "ai_executions_full").map(\.name))
-            #expect(viewColumns == Set(Execution.fieldNames))
+            #expect(viewColumns == Set(Execution.fieldNames).union(CostColumns.names))
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             #expect(try Int.fetchOne(db, sql: "PRAGMA page_size") == 16_384)
         }
@@ -48,7 +48,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         #expect(try store.pageSize() == 4_096, "a store keeps the page size it was created with")
         let old = try store.execution("0192f0c1")
         #expect(old.totalTokens == 30)
@@ -86,7 +86,7 @@ import Testing
                         arguments: [UUID.v7().uuidString.lowercased(), created, "m\(index % 3)", index, index * 7,
                                     index % 11 == 0 ? "boom" : nil])
                 }
-                try ExecutionRollups.rebuild(in: db, levels: [.hourly])
+                try ExecutionRollups.rebuild(in: db, levels: [.hourly], costs: false)
             }
         }
         let store = try ExecutionStore(path: path, mode: .readWrite)

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import ExecLogTestSupport
 import Foundation
 import GRDB
@@ -85,7 +86,9 @@ import Testing
         try queue.write { db in
             try db.execute(
                 sql: ExecutionStore.insertSQL,
-                arguments: StatementArguments(ExecutionStore.columnValues(execution)))
+                arguments: StatementArguments(
+                    ExecutionStore.columnValues(execution)
+                        + CostColumns.values(PriceBook.bundled.cost(of: execution, createdAt: Timestamp.format(execution.createdAt)))))
         }
         #expect(try Self.counts(store) == (prompts: 0, inline: 1, pointing: 0))
         #expect(try store.insert([execution]) == InsertResult(duplicates: 1))

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import ExecLogStore
 import ExecLogTestSupport
 import Foundation
@@ -30,7 +31,14 @@ import Testing
             point.outputTokens += execution.outputTokens ?? 0
             point.totalTokens += tokens
             point.errors += execution.isError ? 1 : 0
+            // Each row's cost as the writer computed it (CostArithmeticTests checks the arithmetic).
+            let cost = PriceBook.bundled.cost(of: execution, createdAt: created).totalNanoUSD
+            point.costNanoUSD += cost ?? 0
+            point.unpricedExecutions += cost == nil ? 1 : 0
+            point.costByModel[execution.modelName, default: 0] += cost ?? 0
             var provider = point.byProvider[execution.provider] ?? .init()
+            provider.costNanoUSD += cost ?? 0
+            provider.unpricedExecutions += cost == nil ? 1 : 0
             provider.executions += 1
             provider.tokens += tokens
             provider.errors += execution.isError ? 1 : 0
@@ -69,6 +77,8 @@ import Testing
             #expect(series.points.map(\.executions).reduce(0, +) == stats.totalExecutions)
             #expect(series.points.map(\.totalTokens).reduce(0, +) == stats.totalTokens)
             #expect(series.points.map(\.errors).reduce(0, +) == stats.errorCount)
+            #expect(series.points.map(\.costNanoUSD).reduce(0, +) == stats.totalCostNanoUSD)
+            #expect(stats.totalCostNanoUSD > 0)
         }
         #expect(try store.timeSeries(bucket: .day).points.count == 2)
         #expect(try store.timeSeries(bucket: .hour).points.count == 26)
