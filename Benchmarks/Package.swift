@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "ExecLog", package: "execlog"),
                 .product(name: "ExecLogModel", package: "execlog"),
                 .product(name: "ExecLogStore", package: "execlog"),
+                .product(name: "ExecLogPricing", package: "execlog"),
                 .product(name: "ExecLogSimulation", package: "execlog"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -26,7 +26,7 @@ public enum CostReport {
         // changed since: the stored amounts stand, and reprice would update them).
         var rates: ModelPrices?
         if let prices, let resolved = prices.resolve(provider: execution.provider, model: execution.modelName),
-            prices.cost(of: execution, createdAt: createdAt) == cost,
+            prices.cost(of: execution, createdAt: createdAt).sameAmounts(as: cost),
             let index = resolved.schedule.periodIndex(at: createdAt)
         {
             rates = resolved.schedule.periods[index].prices

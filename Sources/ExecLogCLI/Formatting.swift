@@ -45,6 +45,11 @@ public enum Formatting {
         return "\(number) \(units[unit])"
     }
 
+    /// `1 execution`, `2,000 executions`.
+    public static func plural(_ value: Int, _ noun: String) -> String {
+        "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
+    }
+
     public static func percent(_ ratio: Double) -> String {
         String(format: "%.2f%%", ratio * 100)
     }

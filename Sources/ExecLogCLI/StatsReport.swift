@@ -33,20 +33,21 @@ public enum StatsReport {
             // Never a silent $0: say how many calls the total leaves out, and of which models.
             let models = stats.unpricedByModel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
                 .map { "\($0.key) \(Formatting.count($0.value))" }.joined(separator: ", ")
-            field("Unpriced", style.red("\(Formatting.count(stats.unpricedExecutions)) executions not in the total") + " (\(models); see execlog prices check)")
+            field("Unpriced", style.red("\(Formatting.plural(stats.unpricedExecutions, "execution")) not in the total") + " (\(models); see execlog prices check)")
         }
         output += "\n" + style.bold("Tokens") + "\n"
         field("Input", Formatting.count(stats.totalInputTokens))
         field("Output", Formatting.count(stats.totalOutputTokens))
         field("Total", Formatting.count(stats.totalTokens))
-        for (title, executions, tokens, cost) in [
-            ("By provider", stats.executionsByProvider, stats.tokensByProvider, stats.costByProvider),
-            ("By usage type", stats.executionsByUsageType, stats.tokensByUsageType, stats.costByUsageType),
-            ("By model", stats.executionsByModel, stats.tokensByModel, stats.costByModel),
+        for (title, breakdown) in [
+            ("By provider", Breakdown(executions: stats.executionsByProvider, tokens: stats.tokensByProvider,
+                                      cost: stats.costByProvider, unpriced: stats.unpricedByProvider)),
+            ("By usage type", Breakdown(executions: stats.executionsByUsageType, tokens: stats.tokensByUsageType,
+                                        cost: stats.costByUsageType, unpriced: stats.unpricedByUsageType)),
+            ("By model", Breakdown(executions: stats.executionsByModel, tokens: stats.tokensByModel,
+                                   cost: stats.costByModel, unpriced: stats.unpricedByModel)),
         ] {
-            breakdown(
-                title, Breakdown(executions: executions, tokens: tokens, cost: cost), totals: stats, sort: sort, into: &output,
-                style: style)
+            Self.breakdown(title, breakdown, totals: stats, sort: sort, into: &output, style: style)
         }
         output += "\n" + style.bold("Emitter drops") + style.dim(" (time window only)") + "\n"
         let dropped = drops.dropped == 0
@@ -62,6 +63,8 @@ public enum StatsReport {
         var executions: [String: Int]
         var tokens: [String: Int]
         var cost: [String: Int]
+        /// Executions without a known cost, by name: their rows are marked, never a silent $0.
+        var unpriced: [String: Int]
     }
 
     /// A table of name, executions, tokens, cost and share of the cost, in `sort`'s order.
@@ -85,7 +88,7 @@ public enum StatsReport {
             let share = totals.totalCostNanoUSD > 0 ? Double(cost) / Double(totals.totalCostNanoUSD) : 0
             return [
                 name, Formatting.count(breakdown.executions[name] ?? 0), Formatting.count(breakdown.tokens[name] ?? 0),
-                Money.usdTotal(cost) + ((totals.unpricedByModel[name] ?? 0) > 0 ? "*" : ""), Formatting.percent(share),
+                Money.usdTotal(cost) + ((breakdown.unpriced[name] ?? 0) > 0 ? "*" : ""), Formatting.percent(share),
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -44,6 +44,13 @@ public struct ExecutionCost: Sendable, Hashable {
 
     public var isKnown: Bool { totalNanoUSD != nil }
 
+    /// The same source and amounts, whatever the price's name (a price file may be renamed).
+    public func sameAmounts(as other: ExecutionCost) -> Bool {
+        var renamed = other
+        renamed.priceRef = priceRef
+        return self == renamed
+    }
+
     /// The caller's own amount, in USD as sent (`cost_usd`), to the nanodollar.
     public static func caller(_ usd: Double) -> ExecutionCost {
         let nanodollars = usd * 1e9

@@ -17,18 +17,20 @@ public struct ExecutionRow: Sendable {
     /// What the row adds to the rollups.
     var rollup: ExecutionRollups.Entry
 
-    /// The row, its cost computed with `prices` (at the execution's `created_at`).
-    public init(_ execution: Execution, prices: PriceBook) {
+    /// The row, its cost computed with `prices` (at the execution's `created_at`). Without prices the
+    /// row has no cost, as rows stored before costs existed: `execlog reprice` prices it later (tests and
+    /// the benchmark's baseline use this).
+    public init(_ execution: Execution, prices: PriceBook?) {
         var values = ExecutionStore.columnValues(execution)
         let createdAt = String.fromDatabaseValue(values[ExecutionStore.createdAtColumn]) ?? Timestamp.format(execution.createdAt)
-        let cost = prices.cost(of: execution, createdAt: createdAt)
-        values += CostColumns.values(cost)
+        let cost = prices?.cost(of: execution, createdAt: createdAt)
+        values += cost.map(CostColumns.values) ?? CostColumns.names.map { _ in .null }
         if let prompt = execution.systemPrompt, prompt.utf8.count >= SystemPrompts.minimumBytes {
             let text = ExecutionStore.storable(prompt) ?? prompt
             storedPrompt = (text, Int64(bitPattern: SystemPrompts.fingerprint(text)))
             values[ExecutionStore.systemPromptColumn] = .null
         }
         self.values = values
-        rollup = ExecutionRollups.Entry(execution, createdAt: createdAt, costNanoUSD: cost.totalNanoUSD)
+        rollup = ExecutionRollups.Entry(execution, createdAt: createdAt, costNanoUSD: cost?.totalNanoUSD)
     }
 }

@@ -33,7 +33,9 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
     public var costByProvider: [String: Int] = [:]
     public var costByUsageType: [String: Int] = [:]
     public var costByModel: [String: Int] = [:]
-    /// The unpriced executions of each model that has any.
+    /// The unpriced executions of each provider, usage type and model that has any.
+    public var unpricedByProvider: [String: Int] = [:]
+    public var unpricedByUsageType: [String: Int] = [:]
     public var unpricedByModel: [String: Int] = [:]
 
     public init() {}
@@ -62,6 +64,8 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
         case costByProvider = "cost_nano_usd_by_provider"
         case costByUsageType = "cost_nano_usd_by_usage_type"
         case costByModel = "cost_nano_usd_by_model"
+        case unpricedByProvider = "unpriced_executions_by_provider"
+        case unpricedByUsageType = "unpriced_executions_by_usage_type"
         case unpricedByModel = "unpriced_executions_by_model"
     }
 
@@ -89,6 +93,8 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
         costByProvider = try container.decodeIfPresent([String: Int].self, forKey: .costByProvider) ?? [:]
         costByUsageType = try container.decodeIfPresent([String: Int].self, forKey: .costByUsageType) ?? [:]
         costByModel = try container.decodeIfPresent([String: Int].self, forKey: .costByModel) ?? [:]
+        unpricedByProvider = try container.decodeIfPresent([String: Int].self, forKey: .unpricedByProvider) ?? [:]
+        unpricedByUsageType = try container.decodeIfPresent([String: Int].self, forKey: .unpricedByUsageType) ?? [:]
         unpricedByModel = try container.decodeIfPresent([String: Int].self, forKey: .unpricedByModel) ?? [:]
     }
 
@@ -118,6 +124,8 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
         try container.encode(costByProvider, forKey: .costByProvider)
         try container.encode(costByUsageType, forKey: .costByUsageType)
         try container.encode(costByModel, forKey: .costByModel)
+        try container.encode(unpricedByProvider, forKey: .unpricedByProvider)
+        try container.encode(unpricedByUsageType, forKey: .unpricedByUsageType)
         try container.encode(unpricedByModel, forKey: .unpricedByModel)
     }
 }

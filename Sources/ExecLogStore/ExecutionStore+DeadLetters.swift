@@ -15,10 +15,10 @@ public struct StoreBatch: Sendable {
     /// What `rows` add to the rollups, all of them counted as stored (the insert takes duplicates back out).
     let rollups: ExecutionRollups
 
-    /// `prices` computes each execution's cost (docs/COST.md).
+    /// `prices` computes each execution's cost (docs/COST.md); nil stores them without one (`ExecutionRow`).
     public init(
         executions: [Execution], deadLetters: [DeadLetter] = [], dropReports: [StoredDropReport] = [],
-        prices: PriceBook = .bundled
+        prices: PriceBook? = .bundled
     ) {
         let rows = executions.map { ExecutionRow($0, prices: prices) }
         var rollups = ExecutionRollups()

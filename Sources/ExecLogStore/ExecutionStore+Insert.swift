@@ -26,7 +26,7 @@ extension ExecutionStore {
     /// and never an error. Either every row of the batch is committed or none is.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
-    public func insert(_ executions: [Execution], prices: PriceBook = .bundled) throws(StoreError) -> InsertResult {
+    public func insert(_ executions: [Execution], prices: PriceBook? = .bundled) throws(StoreError) -> InsertResult {
         try insert([StoreBatch(executions: executions, prices: prices)])[0]
     }
 

@@ -194,10 +194,14 @@ extension ExecutionStats {
             costByProvider[group.provider, default: 0] = costByProvider[group.provider, default: 0].saturatingAdd(totals.costNanoUSD)
             costByUsageType[group.usageType, default: 0] = costByUsageType[group.usageType, default: 0].saturatingAdd(totals.costNanoUSD)
             costByModel[group.modelName, default: 0] = costByModel[group.modelName, default: 0].saturatingAdd(totals.costNanoUSD)
+            unpricedByProvider[group.provider, default: 0] += totals.unpricedExecutions
+            unpricedByUsageType[group.usageType, default: 0] += totals.unpricedExecutions
             unpricedByModel[group.modelName, default: 0] += totals.unpricedExecutions
             timed = timed.saturatingAdd(totals.timedExecutions)
             timeSum = timeSum.saturatingAdd(totals.executionTimeMsSum)
         }
+        unpricedByProvider = unpricedByProvider.filter { $0.value > 0 }
+        unpricedByUsageType = unpricedByUsageType.filter { $0.value > 0 }
         unpricedByModel = unpricedByModel.filter { $0.value > 0 }
         if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }
         guard timed > 0 else { return }

@@ -36,8 +36,12 @@ struct PricesListCommand: ParsableCommand {
 struct PricesCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "List the models in the store whose executions have no price; exit 1 when there is any.",
-        discussion: "For a cron job: nothing is silently $0. Read from the rollups, so it is fast on any store."
+        abstract: "List the models in the store that have no price; exit 1 when there is any.",
+        discussion: """
+            For a cron job: nothing is silently $0. Models that have a price now but executions without a
+            cost (stored before the price, or calls that reported no token counts) are listed too, without
+            failing. Read from the rollups, so it is fast on any store.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -50,12 +54,16 @@ struct PricesCheckCommand: ParsableCommand {
             print("Every execution in the store is priced.")
             return
         }
+        var withoutPrice = 0
         for (provider, model, executions) in unpriced {
-            let hint = book.resolve(provider: provider, model: model) != nil
-                ? "priced now: execlog reprice --provider \(provider) --model \(model) (or calls that reported no tokens)"
-                : "no price: add it to your price file"
-            print("\(provider)/\(model): \(Formatting.count(executions)) unpriced executions (\(hint))")
+            let count = Formatting.plural(executions, "execution")
+            if book.resolve(provider: provider, model: model) == nil {
+                withoutPrice += 1
+                print("\(provider)/\(model): no price, \(count) unpriced (add it to your price file)")
+            } else {
+                print("\(provider)/\(model): priced now, \(count) without a cost (stored before the price: execlog reprice --provider \(provider) --model \(model); or calls that reported no token counts)")
+            }
         }
-        throw ExitCode(1)
+        if withoutPrice > 0 { throw ExitCode(1) }
     }
 }

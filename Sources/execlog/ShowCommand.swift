@@ -21,7 +21,6 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let record = try store.open(.readOnly).record(id)
         guard !json else { return print(ExecutionReport.json(record), terminator: "") }
-        // The rates are a help, not the answer: a price file that does not load leaves the amounts shown.
-        print(ExecutionReport.text(record, prices: try? prices.book(), style: .standardOutput), terminator: "")
+        print(ExecutionReport.text(record, prices: try prices.book(), style: .standardOutput), terminator: "")
     }
 }

@@ -275,6 +275,7 @@ struct StatsReportTests {
         "p95_execution_time_ms", "p99_execution_time_ms", "dropped_by_emitters", "emitters_with_drops",
         "total_cost_nano_usd", "total_cost_usd", "error_cost_nano_usd", "unpriced_executions", "cost_nano_usd_by_provider",
         "cost_nano_usd_by_usage_type", "cost_nano_usd_by_model", "unpriced_executions_by_model",
+        "unpriced_executions_by_provider", "unpriced_executions_by_usage_type",
     ]
 
     @Test("JSON of empty stats: every key, absent average and percentiles as null")

@@ -31,6 +31,8 @@ func computedStats(_ executions: [Execution]) -> ExecutionStats {
             if execution.isError { stats.errorCostNanoUSD += amount }
         } else {
             stats.unpricedExecutions += 1
+            stats.unpricedByProvider[execution.provider, default: 0] += 1
+            stats.unpricedByUsageType[execution.usageType, default: 0] += 1
             stats.unpricedByModel[execution.modelName, default: 0] += 1
         }
         stats.costByProvider[execution.provider, default: 0] += cost.totalNanoUSD ?? 0

@@ -79,6 +79,7 @@ struct CostEndToEndTests {
         #expect(stats["error_cost_nano_usd"] as? Int == errorCost)
         #expect(stats["unpriced_executions"] as? Int == 1)
         #expect((stats["unpriced_executions_by_model"] as? [String: Int]) == ["mystery-model": 1])
+        #expect((stats["unpriced_executions_by_provider"] as? [String: Int]) == ["nobody": 1])
 
         // The user's price changes; SIGHUP: executions from then on are priced with the new file.
         try Self.userFile.replacingOccurrences(of: "input = 2", with: "input = 4").write(toFile: prices, atomically: true, encoding: .utf8)

@@ -62,6 +62,14 @@ struct ReportCommand: ParsableCommand {
                       met: Table.check(ratio, atLeast: 0.85))
         }
 
+        // Cost (issue 16): the writer's batch work priced, against the same work without pricing.
+        let priced = value("pricing.priced_events_per_s"), unpriced = value("pricing.unpriced_events_per_s")
+        let pricingRatio = Table.ratio(priced, unpriced)
+        let missed = (value("pricing.unpriced_in_priced_store") ?? 1) > 0
+        table.add("c", "writer rows + inserts/s with pricing (1.5 KB events)", Table.number(priced),
+                  "without \(Table.number(unpriced))", ratio: pricingRatio, target: "≥ 0.95×",
+                  met: missed ? "FAIL (unpriced rows)" : Table.check(pricingRatio, atLeast: 0.95))
+
         // Row 3: no baseline.
         for key in ["1k", "10k"] {
             let achieved = Table.number(value("e2e-\(key).achieved_rate"))
