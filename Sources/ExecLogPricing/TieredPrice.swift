@@ -84,11 +84,23 @@ public struct PriceSchedule: Sendable, Hashable {
     /// The index of the period in force at a UTC timestamp `yyyy-mm-ddThh:mm…`; the first period if
     /// none holds (a call made before the table's first dated price).
     public func periodIndex(at timestamp: String) -> Int? {
-        let utf8 = Array(timestamp.utf8.prefix(16))
+        // Most models have one price: no need to read the time (the writer prices every event).
+        guard periods.count > 1 else { return periods.isEmpty ? nil : 0 }
         var minuteOfDay = 0
-        if utf8.count >= 16 {
-            let digit = { (index: Int) in Int(utf8[index]) - 48 }
-            minuteOfDay = (digit(11) * 10 + digit(12)) * 60 + digit(14) * 10 + digit(15)
+        var digits = (0, 0, 0, 0)
+        for (offset, byte) in timestamp.utf8.enumerated() {
+            let digit = Int(byte) - 48
+            switch offset {
+            case 11: digits.0 = digit
+            case 12: digits.1 = digit
+            case 14: digits.2 = digit
+            case 15: digits.3 = digit
+            default: break
+            }
+            if offset == 15 {
+                minuteOfDay = (digits.0 * 10 + digits.1) * 60 + digits.2 * 10 + digits.3
+                break
+            }
         }
         return periods.lastIndex { $0.condition.holds(timestamp: timestamp, minuteOfDay: minuteOfDay) } ?? (periods.isEmpty ? nil : 0)
     }
