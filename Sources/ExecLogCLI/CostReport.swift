@@ -38,8 +38,8 @@ public enum CostReport {
             lines.append((name, "\(Formatting.count(tokens)) tokens\(rate) = \(Money.usd(amount))"))
         }
         component("Input", usage.uncachedInput, rates?.input, cost.inputNanoUSD)
-        component("Cached input", usage.cachedInput, rates.map { $0.cachedInput ?? $0.input }, cost.cachedInputNanoUSD)
-        component("Cache writes", usage.cacheWrite, rates.map { $0.cacheWrite ?? $0.input }, cost.cacheWriteNanoUSD)
+        component("Cached input", usage.cachedInput, rates.flatMap { $0.cachedInput ?? $0.input }, cost.cachedInputNanoUSD)
+        component("Cache writes", usage.cacheWrite, rates.flatMap { $0.cacheWrite ?? $0.input }, cost.cacheWriteNanoUSD)
         component("Output", usage.output, rates?.output, cost.outputNanoUSD)
         lines.append(("Total", style.bold(Money.usd(cost.totalNanoUSD ?? 0))))
         var source = cost.priceRef ?? "?"

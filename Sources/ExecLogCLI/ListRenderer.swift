@@ -80,7 +80,7 @@ public enum ListRenderer {
 
     public static let csvColumns = [
         "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
-        "execution_time_ms", "status", "error_message", "cost_usd", "cost_source",
+        "execution_time_ms", "status", "error_message", "total_cost_usd", "cost_source",
     ]
 
     /// RFC 4180: a header line, then one line per execution; fields quoted when they hold a comma, quote or newline.

@@ -18,13 +18,13 @@ public enum Money {
     /// `$0.003615` for one call (six decimals: a millionth of a dollar), `$1,234.56` from a dollar up.
     public static func usd(_ nanodollars: Int) -> String {
         let sign = nanodollars < 0 ? "-" : ""
-        let magnitude = Int(nanodollars.magnitude)
+        let magnitude = nanodollars.magnitude
         if magnitude >= 1_000_000_000 {
-            let cents = (magnitude + 5_000_000) / 10_000_000
+            let cents = Self.rounded(magnitude, to: 10_000_000)
             let fraction = String(cents % 100)
-            return "\(sign)$\(Formatting.count(cents / 100)).\(fraction.count < 2 ? "0" + fraction : fraction)"
+            return "\(sign)$\(Formatting.count(Int(cents / 100))).\(fraction.count < 2 ? "0" + fraction : fraction)"
         }
-        let micro = (magnitude + 500) / 1_000
+        let micro = Self.rounded(magnitude, to: 1_000)
         let fraction = String(micro % 1_000_000)
         return "\(sign)$\(micro / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count) + fraction)"
     }
@@ -33,10 +33,15 @@ public enum Money {
     public static func usdTotal(_ nanodollars: Int) -> String {
         let magnitude = nanodollars.magnitude
         guard magnitude < 1_000_000_000, magnitude >= 10_000_000 else { return usd(nanodollars) }
-        let tenThousandths = (Int(magnitude) + 50_000) / 100_000
+        let tenThousandths = Self.rounded(magnitude, to: 100_000)
         guard tenThousandths < 10_000 else { return usd(nanodollars) }
         let fraction = String(tenThousandths % 10_000)
         return "\(nanodollars < 0 ? "-" : "")$0.\(String(repeating: "0", count: 4 - fraction.count) + fraction)"
+    }
+
+    /// `value / unit`, rounded half up, without an addition that could overflow.
+    private static func rounded(_ value: UInt, to unit: UInt) -> UInt {
+        value / unit + (value % unit >= unit / 2 ? 1 : 0)
     }
 
     /// A list cell: the amount, or why there is none.
@@ -45,7 +50,8 @@ public enum Money {
         switch source {
         case ExecutionCost.Source.unpriced.rawValue: return "unpriced"
         case ExecutionCost.Source.noUsage.rawValue: return "no usage"
-        default: return "–"
+        // Stored before costs and not repriced: unknown, counted as unpriced (docs/COST.md).
+        default: return "unpriced"
         }
     }
 

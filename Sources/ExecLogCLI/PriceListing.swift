@@ -9,10 +9,10 @@ public enum PriceListing {
         public var provider: String
         public var model: String
         /// USD per million tokens, as decimal text; nil when the model has no price of its own for it.
-        public var input: String
+        public var input: String?
         public var cachedInput: String?
         public var cacheWrite: String?
-        public var output: String
+        public var output: String?
         /// True when a price changes above a prompt size.
         public var tiered: Bool
         /// The day the price took effect, when the data gives one.
@@ -52,16 +52,28 @@ public enum PriceListing {
             let prices = period.prices
             let since: String? = if case .from(let instant) = period.condition { PriceCondition.shortForm(instant) } else { nil }
             return Row(
-                provider: provider, model: model, input: prices.input.base.perMillionText,
+                provider: provider, model: model, input: prices.input?.base.perMillionText,
                 cachedInput: prices.cachedInput?.base.perMillionText, cacheWrite: prices.cacheWrite?.base.perMillionText,
-                output: prices.output.base.perMillionText,
-                tiered: [prices.input, prices.output].contains { !$0.tiers.isEmpty }, since: since, source: source)
+                output: prices.output?.base.perMillionText,
+                tiered: [prices.input, prices.output].contains { $0.map { !$0.tiers.isEmpty } ?? false }, since: since,
+                source: source)
+        }
+        // With both names, first the price a call would get (through a fallback provider, say: Azure's
+        // OpenAI models are in OpenAI's table).
+        if let provider, let model, let resolved = book.resolve(provider: provider, model: model),
+            let priced = row(
+                provider: resolved.providerID, model: resolved.modelID, schedule: resolved.schedule,
+                source: resolved.fromUserFile ? book.user?.fileName ?? "prices" : book.table.source.name)
+        {
+            rows.append(priced)
         }
         for entry in book.user?.entries ?? [] {
             if let providerName, entry.provider != "*", !NameMatch.pattern(entry.provider).matches(providerName) { continue }
             if let modelName, !NameMatch.pattern(entry.model).matches(modelName), !entry.model.contains(modelName) { continue }
-            let fileName = book.user.map { ($0.path as NSString).lastPathComponent } ?? "prices"
-            if let row = row(provider: entry.provider, model: entry.model, schedule: entry.schedule, source: fileName) {
+            let fileName = book.user?.fileName ?? "prices"
+            if let row = row(provider: entry.provider, model: entry.model, schedule: entry.schedule, source: fileName),
+                !rows.contains(row)
+            {
                 rows.append(row)
             }
         }
@@ -72,6 +84,7 @@ public enum PriceListing {
                 if let row = row(
                     provider: tableProvider.id, model: tableModel.id, schedule: tableModel.schedule,
                     source: book.table.source.name)
+                    , !rows.contains(row)
                 {
                     rows.append(row)
                 }
@@ -85,8 +98,8 @@ public enum PriceListing {
         let header = ["Provider", "Model", "Input", "Cached", "Cache write", "Output", "Since", "Source"]
         let cells = rows.map { row in
             [
-                row.provider, row.model, "$" + row.input, row.cachedInput.map { "$" + $0 } ?? "–",
-                row.cacheWrite.map { "$" + $0 } ?? "–", "$" + row.output + (row.tiered ? " +tiers" : ""),
+                row.provider, row.model, row.input.map { "$" + $0 } ?? "none", row.cachedInput.map { "$" + $0 } ?? "–",
+                row.cacheWrite.map { "$" + $0 } ?? "–", (row.output.map { "$" + $0 } ?? "none") + (row.tiered ? " +tiers" : ""),
                 row.since ?? "", row.source,
             ]
         }
@@ -99,7 +112,7 @@ public enum PriceListing {
         }
         var output = style.bold(line(header)) + "\n"
         for row in cells { output += line(row) + "\n" }
-        output += style.dim("USD per million tokens. Cached and cache write: – is billed as input.") + "\n"
+        output += style.dim("USD per million tokens. Cached and cache write: – is billed as input; none: calls with such tokens are unpriced.") + "\n"
         return output
     }
 

@@ -85,10 +85,14 @@ public enum StatsReport {
         let header = ["name", "executions", "tokens", "cost", "share"]
         let rows = names.map { name -> [String] in
             let cost = breakdown.cost[name] ?? 0
+            let unpriced = breakdown.unpriced[name] ?? 0
+            let amount = unpriced == 0
+                ? Money.usdTotal(cost)
+                : unpriced == breakdown.executions[name] ? "unpriced" : Money.usdTotal(cost) + "*"
             let share = totals.totalCostNanoUSD > 0 ? Double(cost) / Double(totals.totalCostNanoUSD) : 0
             return [
                 name, Formatting.count(breakdown.executions[name] ?? 0), Formatting.count(breakdown.tokens[name] ?? 0),
-                Money.usdTotal(cost) + ((breakdown.unpriced[name] ?? 0) > 0 ? "*" : ""), Formatting.percent(share),
+                amount, Formatting.percent(share),
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -44,7 +44,7 @@ private struct EventFieldReader: ExecutionFieldVisitor {
         value = try reader.integer(name.description)
     }
 
-    mutating func number(_ name: StaticString, _ value: inout Double?) throws(ExecutionError) {
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) throws(ExecutionError) {
         value = try reader.number(name.description)
     }
 

@@ -38,7 +38,7 @@ private struct JSONObjectBuilder: ExecutionFieldVisitor {
     mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) { put(name, .string(value)) }
     mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) { put(name, value.map(JSONValue.string)) }
     mutating func count(_ name: StaticString, _ value: inout Int?) { put(name, value.map { .int(Int64($0)) }) }
-    mutating func number(_ name: StaticString, _ value: inout Double?) { put(name, value.map(JSONValue.double)) }
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) { put(name, value.map(JSONValue.double)) }
     mutating func time(_ name: StaticString, _ value: inout Date) { put(name, .string(Timestamp.format(value))) }
     mutating func tags(_ name: StaticString, _ value: inout [String]) {
         put(name, value.isEmpty ? nil : .array(value.map(JSONValue.string)), absent: .array([]))

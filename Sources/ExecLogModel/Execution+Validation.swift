@@ -10,6 +10,10 @@ extension Execution {
         public static let identifier = 0...200
         public static let tagCount = 0...64
         public static let tagLength = 1...100
+        public static let temperature = 0...Double.greatestFiniteMagnitude
+        /// A call's own cost in USD (`cost_usd`): a million dollars is past any real call, and keeps sums of
+        /// nanodollars far from overflowing.
+        public static let costUSD = 0.0...1_000_000
     }
 
     /// Checks the limits and the shapes the store relies on, field by field (`visitFields`). Lengths
@@ -51,10 +55,10 @@ private struct FieldValidator: ExecutionFieldVisitor {
         if let value, value < 0 { throw ExecutionError(field: name.description, "must not be negative") }
     }
 
-    mutating func number(_ name: StaticString, _ value: inout Double?) throws(ExecutionError) {
-        if let value, !value.isFinite || value < 0 {
-            throw ExecutionError(field: name.description, "must be a finite number ≥ 0")
-        }
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) throws(ExecutionError) {
+        guard let value else { return }
+        if !value.isFinite || value < 0 { throw ExecutionError(field: name.description, "must be a finite number ≥ 0") }
+        if value > range.upperBound { throw ExecutionError(field: name.description, "must be at most \(String(format: "%.0f", range.upperBound))") }
     }
 
     mutating func tags(_ name: StaticString, _ value: inout [String]) throws(ExecutionError) {

@@ -51,7 +51,7 @@ private struct WireWriter: ExecutionFieldVisitor {
         key(name)
         output.append(contentsOf: String(value).utf8)
     }
-    mutating func number(_ name: StaticString, _ value: inout Double?) { json(name, value.map(JSONValue.double)) }
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) { json(name, value.map(JSONValue.double)) }
     mutating func tags(_ name: StaticString, _ value: inout [String]) {
         json(name, value.isEmpty ? nil : .array(value.map(JSONValue.string)))
     }

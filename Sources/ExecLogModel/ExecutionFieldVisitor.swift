@@ -22,8 +22,8 @@ public protocol ExecutionFieldVisitor {
     mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) throws(Failure)
     /// An optional integer ≥ 0.
     mutating func count(_ name: StaticString, _ value: inout Int?) throws(Failure)
-    /// An optional finite number ≥ 0.
-    mutating func number(_ name: StaticString, _ value: inout Double?) throws(Failure)
+    /// An optional finite number within `range`.
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) throws(Failure)
     /// `created_at`: an RFC 3339 time with a zone; absent on the wire means the time it was received.
     mutating func time(_ name: StaticString, _ value: inout Date) throws(Failure)
     /// `tags`: at most `Execution.Limits.tagCount` strings of `tagLength`; `[]` is absent.
@@ -51,10 +51,10 @@ extension Execution {
         try visitor.count("cached_input_tokens", &cachedInputTokens)
         try visitor.count("cache_creation_input_tokens", &cacheCreationInputTokens)
         try visitor.count("reasoning_tokens", &reasoningTokens)
-        try visitor.number("cost_usd", &costUSD)
+        try visitor.number("cost_usd", &costUSD, range: Limits.costUSD)
         try visitor.count("execution_time_ms", &executionTimeMs)
         try visitor.count("time_to_first_token_ms", &timeToFirstTokenMs)
-        try visitor.number("temperature", &temperature)
+        try visitor.number("temperature", &temperature, range: Limits.temperature)
         try visitor.count("max_tokens", &maxTokens)
         try visitor.text("finish_reason", &finishReason, length: Limits.finishReason)
         try visitor.text("error_message", &errorMessage, length: nil)
@@ -98,7 +98,7 @@ private struct FieldNames: ExecutionFieldVisitor {
     mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) { add(name) }
     mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) { add(name) }
     mutating func count(_ name: StaticString, _ value: inout Int?) { add(name) }
-    mutating func number(_ name: StaticString, _ value: inout Double?) { add(name) }
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) { add(name) }
     mutating func time(_ name: StaticString, _ value: inout Date) { add(name) }
     mutating func tags(_ name: StaticString, _ value: inout [String]) { add(name) }
     mutating func object(_ name: StaticString, _ value: inout JSONValue?) { add(name) }

@@ -39,6 +39,11 @@ public struct ExecutionCost: Sendable, Hashable {
         self.priceRef = priceRef
     }
 
+    /// The most one execution's cost or one component of it may be: $1,000,000 (the caller's
+    /// `cost_usd` is bounded so on the wire). Past any real call, and it keeps sums of millions of
+    /// executions inside a 64-bit integer.
+    public static let maximumNanoUSD = 1_000_000 * 1_000_000_000
+
     public static let unpriced = ExecutionCost(source: .unpriced)
     public static let noUsage = ExecutionCost(source: .noUsage)
 
@@ -53,8 +58,9 @@ public struct ExecutionCost: Sendable, Hashable {
 
     /// The caller's own amount, in USD as sent (`cost_usd`), to the nanodollar.
     public static func caller(_ usd: Double) -> ExecutionCost {
-        let nanodollars = usd * 1e9
-        let total = nanodollars.isFinite && nanodollars < 9e18 ? Int(nanodollars.rounded()) : Int.max / 4
+        // Bounded and never negative, whatever a hand-edited row holds (the wire checks 0…1,000,000).
+        let nanodollars = (usd * 1e9).rounded()
+        let total = nanodollars.isNaN || nanodollars <= 0 ? 0 : Int(min(nanodollars, Double(maximumNanoUSD)))
         return ExecutionCost(source: .caller, totalNanoUSD: total)
     }
 }
@@ -105,23 +111,22 @@ public struct BilledUsage: Sendable, Hashable {
 extension ModelPrices {
     /// The cost of `usage` at these prices: each kind of token at its own price, the tier chosen by
     /// the prompt's size; cached reads and cache writes at the input price when the model has no
-    /// price of their own.
+    /// price of their own. Tokens of a kind the model has no price for make the call unpriced.
     public func cost(of usage: BilledUsage, priceRef: String) -> ExecutionCost {
         let prompt = usage.input
-        let inputAmount = input.price(inputTokens: prompt).nanodollars(forTokens: usage.uncachedInput)
-        let cachedAmount = (cachedInput ?? input).price(inputTokens: prompt).nanodollars(forTokens: usage.cachedInput)
-        let writeAmount = (cacheWrite ?? input).price(inputTokens: prompt).nanodollars(forTokens: usage.cacheWrite)
-        let outputAmount = output.price(inputTokens: prompt).nanodollars(forTokens: usage.output)
+        func amount(_ price: TieredPrice?, _ tokens: Int) -> Int? {
+            guard let price else { return tokens == 0 ? 0 : nil }
+            return price.price(inputTokens: prompt).nanodollars(forTokens: tokens)
+        }
+        guard let inputAmount = amount(input, usage.uncachedInput),
+            let cachedAmount = amount(cachedInput ?? input, usage.cachedInput),
+            let writeAmount = amount(cacheWrite ?? input, usage.cacheWrite),
+            let outputAmount = amount(output, usage.output)
+        else { return .unpriced }
         return ExecutionCost(
             source: .price, inputNanoUSD: inputAmount, cachedInputNanoUSD: cachedAmount,
             cacheWriteNanoUSD: writeAmount, outputNanoUSD: outputAmount,
-            totalNanoUSD: inputAmount + cachedAmount + writeAmount + outputAmount, priceRef: priceRef)
-    }
-}
-
-extension Int {
-    func saturatingAdd(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
+            totalNanoUSD: min(inputAmount + cachedAmount + writeAmount + outputAmount, ExecutionCost.maximumNanoUSD),
+            priceRef: priceRef)
     }
 }

@@ -83,14 +83,15 @@ public struct PriceTable: Sendable {
         providers.first { $0.id == name } ?? providers.first { $0.match?.matches(name) == true }
     }
 
-    /// The model `name` (lower case) of `provider`: its own models first, then its fallback providers'.
-    func model(named name: String, of provider: Provider) -> Model? {
-        if let model = provider.models.first(where: { $0.match.matches(name) }) { return model }
+    /// The model `name` (lower case) of `provider`: its own models first, then its fallback providers'
+    /// (returned with the provider whose table holds it, which names the price).
+    func model(named name: String, of provider: Provider) -> (provider: Provider, model: Model)? {
+        if let model = provider.models.first(where: { $0.match.matches(name) }) { return (provider, model) }
         for fallbackID in provider.fallback {
             if let fallback = providers.first(where: { $0.id == fallbackID }),
                 let model = fallback.models.first(where: { $0.match.matches(name) })
             {
-                return model
+                return (fallback, model)
             }
         }
         return nil
@@ -172,11 +173,9 @@ extension PriceTable {
                 }
                 condition = .dailyUTC(start: start, end: end)
             }
-            // A model priced by output only (or input only) bills the other at $0 in the data.
-            let zero = TieredPrice(.zero)
             let prices = ModelPrices(
-                input: try input?.tiered() ?? zero, cachedInput: try cached_input?.tiered(),
-                cacheWrite: try cache_write?.tiered(), output: try output?.tiered() ?? zero)
+                input: try input?.tiered(), cachedInput: try cached_input?.tiered(),
+                cacheWrite: try cache_write?.tiered(), output: try output?.tiered())
             return PriceSchedule.Period(condition: condition, prices: prices)
         }
 

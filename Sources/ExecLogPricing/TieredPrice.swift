@@ -27,14 +27,16 @@ public struct TieredPrice: Sendable, Hashable {
 }
 
 /// The four prices of a model for one period, per token of each kind of usage (docs/COST.md). A nil
-/// cached-input or cache-write price means the provider bills those tokens as ordinary input.
+/// cached-input or cache-write price means the provider bills those tokens as ordinary input; a nil
+/// input or output price means the data has none (an embedding model has no output price): a call that
+/// used such tokens is unpriced, never billed $0 for them.
 public struct ModelPrices: Sendable, Hashable {
-    public var input: TieredPrice
+    public var input: TieredPrice?
     public var cachedInput: TieredPrice?
     public var cacheWrite: TieredPrice?
-    public var output: TieredPrice
+    public var output: TieredPrice?
 
-    public init(input: TieredPrice, cachedInput: TieredPrice? = nil, cacheWrite: TieredPrice? = nil, output: TieredPrice) {
+    public init(input: TieredPrice?, cachedInput: TieredPrice? = nil, cacheWrite: TieredPrice? = nil, output: TieredPrice?) {
         self.input = input
         self.cachedInput = cachedInput
         self.cacheWrite = cacheWrite
@@ -84,8 +86,14 @@ public struct PriceSchedule: Sendable, Hashable {
     /// The index of the period in force at a UTC timestamp `yyyy-mm-ddThh:mm…`; the first period if
     /// none holds (a call made before the table's first dated price).
     public func periodIndex(at timestamp: String) -> Int? {
-        // Most models have one price: no need to read the time (the writer prices every event).
-        guard periods.count > 1 else { return periods.isEmpty ? nil : 0 }
+        strictIndex(at: timestamp) ?? (periods.isEmpty ? nil : 0)
+    }
+
+    /// The index of the period in force at `timestamp`, nil when none holds (a user's price that starts
+    /// later: the bundled table prices what came before).
+    public func strictIndex(at timestamp: String) -> Int? {
+        // Most models have one undated price: no need to read the time (the writer prices every event).
+        if periods.count == 1, periods[0].condition == .always { return 0 }
         var minuteOfDay = 0
         var digits = (0, 0, 0, 0)
         for (offset, byte) in timestamp.utf8.enumerated() {
@@ -102,6 +110,6 @@ public struct PriceSchedule: Sendable, Hashable {
                 break
             }
         }
-        return periods.lastIndex { $0.condition.holds(timestamp: timestamp, minuteOfDay: minuteOfDay) } ?? (periods.isEmpty ? nil : 0)
+        return periods.lastIndex { $0.condition.holds(timestamp: timestamp, minuteOfDay: minuteOfDay) }
     }
 }

@@ -39,12 +39,14 @@ public struct TokenPrice: Sendable, Hashable, Comparable {
         return "\(dollars).\(micro)"
     }
 
-    /// What `tokens` cost at this price, in nanodollars (10⁻⁹ USD), rounded half up; saturates rather
-    /// than traps for absurd counts.
+    /// What `tokens` cost at this price, in nanodollars (10⁻⁹ USD), rounded half up, at most
+    /// `ExecutionCost.maximumNanoUSD`: token counts on the wire may be any 64-bit integer, and an absurd
+    /// one must neither trap nor make every sum overflow.
     public func nanodollars(forTokens tokens: Int) -> Int {
         let (product, overflow) = max(tokens, 0).multipliedReportingOverflow(by: picodollarsPerToken)
-        if overflow { return Int.max / 4 }
-        return (product + 500) / 1_000
+        if overflow { return ExecutionCost.maximumNanoUSD }
+        let rounded = product / 1_000 + (product % 1_000 >= 500 ? 1 : 0)
+        return min(rounded, ExecutionCost.maximumNanoUSD)
     }
 
     public static func < (lhs: TokenPrice, rhs: TokenPrice) -> Bool {

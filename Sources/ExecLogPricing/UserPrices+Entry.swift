@@ -58,20 +58,17 @@ struct EntryReader {
         guard let above = tier["above_input_tokens"]?.int, above >= 0 else {
             throw error("tiers", "each tier needs above_input_tokens, an integer ≥ 0")
         }
+        // A tier's cached or cache-write price without a base of its own starts from the input price,
+        // as those tokens are billed without one.
+        let inputBase = prices.input
         func add(_ key: String, _ price: inout TieredPrice?) throws(PriceFileError) {
-            guard let value = try self.price(key, tier, within: "tiers") else { return }
-            var tiered = price ?? prices.input
-            tiered = TieredPrice(tiered.base, tiers: tiered.tiers + [.init(aboveInputTokens: above, price: value)])
-            price = tiered
+            guard let value = try self.price(key, tier, within: "tiers"), let base = price ?? inputBase else { return }
+            price = TieredPrice(base.base, tiers: base.tiers + [.init(aboveInputTokens: above, price: value)])
         }
-        var input: TieredPrice? = prices.input
-        var output: TieredPrice? = prices.output
-        try add("input", &input)
+        try add("input", &prices.input)
         try add("cached_input", &prices.cachedInput)
         try add("cache_write", &prices.cacheWrite)
-        try add("output", &output)
-        prices.input = input ?? prices.input
-        prices.output = output ?? prices.output
+        try add("output", &prices.output)
     }
 
     private func name(_ key: String, _ table: TOMLTable) throws(PriceFileError) -> String {

@@ -29,6 +29,11 @@ public struct UserPrices: Sendable {
     public var path: String
     public var entries: [Entry]
 
+    /// The file's name without its folder: how a row's `price_ref` names it ("prices.toml").
+    public var fileName: String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
     /// Where the writer and the CLI look for the file: `--prices`, else this variable, else
     /// `defaultPath` when it exists.
     public static let environmentKey = "EXECLOG_PRICES"

@@ -53,6 +53,7 @@ enum APIEncoding {
             var unpricedExecutions: Int
             var byProvider: [String: ProviderBody]
             var costByModel: [String: Int]
+            var unpricedByModel: [String: Int]
 
             enum CodingKeys: String, CodingKey {
                 case start, executions, errors
@@ -63,6 +64,7 @@ enum APIEncoding {
                 case unpricedExecutions = "unpriced_executions"
                 case byProvider = "by_provider"
                 case costByModel = "cost_nano_usd_by_model"
+                case unpricedByModel = "unpriced_executions_by_model"
             }
         }
 
@@ -81,7 +83,7 @@ enum APIEncoding {
                             executions: $0.executions, tokens: $0.tokens, errors: $0.errors, costNanoUSD: $0.costNanoUSD,
                             unpricedExecutions: $0.unpricedExecutions)
                     },
-                    costByModel: point.costByModel)
+                    costByModel: point.costByModel, unpricedByModel: point.unpricedByModel)
             }
         }
     }

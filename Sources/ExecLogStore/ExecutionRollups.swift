@@ -340,21 +340,3 @@ extension ExecutionRollups.Totals {
         }
     }
 }
-
-/// Token counts and durations are any non-negative 64-bit integers on the wire: their sums stop at the
-/// largest integer instead of trapping.
-extension Int {
-    func saturatingAdd(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? (other > 0 ? .max : .min) : sum
-    }
-
-    func saturatingMultiply(_ other: Int) -> Int {
-        let (product, overflow) = multipliedReportingOverflow(by: other)
-        return overflow ? ((self < 0) != (other < 0) ? .min : .max) : product
-    }
-
-    init(saturating value: Double) {
-        self = value >= 9.2e18 ? .max : value <= -9.2e18 ? .min : Int(value)
-    }
-}

@@ -121,7 +121,7 @@ private struct ColumnBinder: ExecutionFieldVisitor {
     mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) { text(value) }
     mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) { text(value) }
     mutating func count(_ name: StaticString, _ value: inout Int?) { values.append(value?.databaseValue ?? .null) }
-    mutating func number(_ name: StaticString, _ value: inout Double?) { values.append(value?.databaseValue ?? .null) }
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) { values.append(value?.databaseValue ?? .null) }
     mutating func time(_ name: StaticString, _ value: inout Date) { text(Timestamp.format(value)) }
     mutating func tags(_ name: StaticString, _ value: inout [String]) {
         json(value.isEmpty ? nil : .array(value.map(JSONValue.string)))

@@ -159,7 +159,7 @@ private struct ColumnReader: ExecutionFieldVisitor {
         value = try row[checked: name.description]
     }
     mutating func count(_ name: StaticString, _ value: inout Int?) throws(StoreError) { value = try row[checked: name.description] }
-    mutating func number(_ name: StaticString, _ value: inout Double?) throws(StoreError) { value = try row[checked: name.description] }
+    mutating func number(_ name: StaticString, _ value: inout Double?, range: ClosedRange<Double>) throws(StoreError) { value = try row[checked: name.description] }
 
     mutating func time(_ name: StaticString, _ value: inout Date) throws(StoreError) {
         let column = name.description

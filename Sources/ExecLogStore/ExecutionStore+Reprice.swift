@@ -12,11 +12,15 @@ extension ExecutionStore {
         public var changed = 0
         /// Executions that are still unpriced (or report no usage) after it.
         public var unpriced = 0
+        /// Executions that were priced by a user's price file and no longer are: a reprice run without
+        /// the file the writer uses (`--prices`) undoes its prices.
+        public var leftUserPrices = 0
     }
 
-    /// The most rows one reprice transaction reads, and how long it may spend before it commits: like
-    /// prune's chunks, so that the writer daemon never waits long for the lock.
-    public static let repriceChunkSize = 1_000
+    /// How many rows a reprice reads at a time, and how long one transaction may spend reading and
+    /// updating them before it commits (at least one slice): like prune's chunks, so that the writer
+    /// daemon never waits long for the lock.
+    public static let repriceSliceSize = 200
     public static let repriceChunkBudget = Duration.milliseconds(20)
 
     /// Recomputes the stored cost of every execution matching `filter` with `prices`, oldest first, in
@@ -25,27 +29,29 @@ extension ExecutionStore {
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
     public func reprice(
-        _ filter: ExecutionFilter = ExecutionFilter(), prices: PriceBook, chunkSize: Int = repriceChunkSize,
+        _ filter: ExecutionFilter = ExecutionFilter(), prices: PriceBook, sliceSize: Int = repriceSliceSize,
         progress: (RepriceResult) -> Void = { _ in }
     ) throws(StoreError) -> RepriceResult {
         var result = RepriceResult()
         var position: (createdAt: String, id: String)?
         let (conditions, filterArguments) = filter.sqlConditions
+        let sliceSize = max(1, sliceSize)
         repeat {
-            let started = ContinuousClock.now
             position = try write { db in
+                // Timed from inside the transaction: waiting for the lock is not work done.
+                let started = ContinuousClock.now
                 var rollups = ExecutionRollups()
                 var last = position
                 let update = try db.cachedStatement(
                     sql: "UPDATE ai_executions SET \(CostColumns.names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?")
-                while ContinuousClock.now - started < Self.repriceChunkBudget {
+                repeat {
                     var where_ = conditions
                     var arguments = filterArguments
                     if let last {
                         where_.append("created_at >= ? AND (created_at > ? OR id > ?)")
                         arguments += [last.createdAt, last.createdAt, last.id]
                     }
-                    arguments += [min(chunkSize, 200)]
+                    arguments += [sliceSize]
                     let rows = try Row.fetchAll(
                         db,
                         sql: """
@@ -55,14 +61,19 @@ extension ExecutionStore {
                             ORDER BY created_at, id LIMIT ?
                             """,
                         arguments: arguments)
-                    guard let lastRow = rows.last else { return nil }
+                    guard let lastRow = rows.last else {
+                        try rollups.apply(in: db)
+                        return nil
+                    }
                     for row in rows {
                         result.examined += 1
                         let createdAt: String = try row[checked: "created_at"]
                         let cost = prices.cost(of: try Self.pricedExecution(row), createdAt: createdAt)
                         if !cost.isKnown { result.unpriced += 1 }
-                        if try CostColumns.cost(row) == cost { continue }
+                        let old = try CostColumns.cost(row)
+                        if old == cost { continue }
                         result.changed += 1
+                        if let old, prices.isFromUserFile(old), !prices.isFromUserFile(cost) { result.leftUserPrices += 1 }
                         try rollups.count(row: row, sign: -1)
                         var entry = try ExecutionRollups.Entry(row: row)
                         entry.costNanoUSD = cost.totalNanoUSD
@@ -70,11 +81,11 @@ extension ExecutionStore {
                         try update.execute(arguments: StatementArguments(CostColumns.values(cost) + [try row[checked: "rowid"] as Int64]))
                     }
                     last = (try lastRow[checked: "created_at"], try lastRow[checked: "id"])
-                    if rows.count < min(chunkSize, 200) {
+                    if rows.count < sliceSize {
                         try rollups.apply(in: db)
                         return nil
                     }
-                }
+                } while ContinuousClock.now - started < Self.repriceChunkBudget
                 try rollups.apply(in: db)
                 return last
             }

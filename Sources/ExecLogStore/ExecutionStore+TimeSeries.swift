@@ -1,3 +1,4 @@
+import ExecLogModel
 import GRDB
 
 extension ExecutionStore {
@@ -27,6 +28,7 @@ extension ExecutionStore {
                 point.costNanoUSD = point.costNanoUSD.saturatingAdd(cost)
                 point.unpricedExecutions = point.unpricedExecutions.saturatingAdd(unpriced)
                 point.costByModel[model] = point.costByModel[model, default: 0].saturatingAdd(cost)
+                if unpriced > 0 { point.unpricedByModel[model, default: 0] += unpriced }
                 point.executions = point.executions.saturatingAdd(executions)
                 point.inputTokens = try point.inputTokens.saturatingAdd(Int(saturating: row[checked: "input_tokens"] as Double))
                 point.outputTokens = try point.outputTokens.saturatingAdd(Int(saturating: row[checked: "output_tokens"] as Double))

@@ -43,8 +43,10 @@ public struct ExecutionTimeSeries: Sendable, Equatable {
         public var costNanoUSD = 0
         public var unpricedExecutions = 0
         public var byProvider: [String: ProviderTotals] = [:]
-        /// The cost of each model's executions in the bucket, nanodollars.
+        /// The cost of each model's executions in the bucket, nanodollars, and its unpriced executions
+        /// (only the models that have any).
         public var costByModel: [String: Int] = [:]
+        public var unpricedByModel: [String: Int] = [:]
 
         public init(start: String) { self.start = start }
     }

@@ -1,3 +1,4 @@
+import ExecLogModel
 /// Counts of execution durations in buckets narrow enough for percentiles within 1 %: every value
 /// below 128 ms has its own bucket, and above that a bucket spans 1/64 to 1/128 of its values (the
 /// seven most significant bits are kept), so 20 s of range needs a few hundred buckets at most.

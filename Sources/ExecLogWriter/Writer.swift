@@ -46,7 +46,7 @@ public final class Writer: Sendable {
         do {
             prices = Mutex(try PriceBook.load(userFile: configuration.priceFile))
         } catch {
-            throw WriterError(.configuration, "price file: \(error)")
+            throw WriterError(.configuration, "prices: \(error)")
         }
         self.configuration = configuration
         self.logger = logger

@@ -1,5 +1,4 @@
 import ExecLogModel
-import ExecLogPricing
 import ExecLogStore
 import ExecLogWire
 import Foundation
@@ -24,7 +23,7 @@ public struct WriterSettings: Sendable {
         "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention",
         "dead-letter-retention", "max-dead-letter-bytes", "max-message-bytes", "max-event-bytes", "max-field-bytes",
         "max-batch-events", "log-level", "synchronous", "curve-secret-key-file", "curve-allowed-keys", "insecure",
-        "socket-group", "prices",
+        "socket-group",
     ]
 
     /// The environment variable of a setting: `commit-interval` → `EXECLOGD_COMMIT_INTERVAL`.
@@ -89,13 +88,9 @@ public struct WriterSettings: Sendable {
             }
         }
         try resolveSecurity(flags, sources)
-        configuration.priceFile = sources.text(flags.prices, "prices")
-        do {
-            // Read now, so that a bad file stops the daemon before it listens (SIGHUP reloads later).
-            _ = try UserPrices.load(path: configuration.priceFile)
-        } catch {
-            throw WriterSettingsError(.unreadableFile, "prices", "prices: \(error)")
-        }
+        // Not a setting of its own (no EXECLOGD_ variable or config key): the price file is found by the
+        // same rule as execlog's, so that `execlog reprice` uses the prices the writer uses.
+        configuration.priceFile = flags.prices
     }
 }
 

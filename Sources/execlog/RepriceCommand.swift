@@ -1,3 +1,4 @@
+import ExecLogPricing
 import ArgumentParser
 import ExecLogCLI
 import ExecLogStore
@@ -29,7 +30,12 @@ struct RepriceCommand: ParsableCommand {
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(
-            "Repriced \(Formatting.count(result.examined)) executions: \(Formatting.count(result.changed)) changed, "
+            "Repriced \(Formatting.plural(result.examined, "execution")): \(Formatting.count(result.changed)) changed, "
                 + "\(Formatting.count(result.unpriced)) without a known cost.")
+        if result.leftUserPrices > 0 {
+            // Not an error (a price may have been taken out of the file on purpose), but never silent.
+            FileHandle.standardError.write(Data(
+                "execlog: warning: \(Formatting.plural(result.leftUserPrices, "execution")) priced by a price file before are priced without it now (\(book.user.map { "price file \($0.path)" } ?? "no price file")): give --prices the file execlogd uses to restore them\n".utf8))
+        }
     }
 }

@@ -96,7 +96,7 @@ struct DaemonCommand: ParsableCommand {
         }
         var logger = Logger(label: "execlogd")
         logger.logLevel = settings.logLevel
-        let writer = try Writer(configuration: settings.configuration, logger: logger)
+        let writer = try Self.writer(settings.configuration, logger: logger)
 
         // Signals arrive on a dispatch queue, never in an async-signal context: stop() just sets a flag.
         let signalQueue = DispatchQueue(label: "execlogd.signals")
@@ -130,6 +130,17 @@ struct DaemonCommand: ParsableCommand {
 }
 
 extension DaemonCommand {
+    /// The writer; a configuration it refuses (a bad price file, say) is like a bad setting: "Error: …",
+    /// status 64, nothing started.
+    static func writer(_ configuration: WriterConfiguration, logger: Logger) throws -> Writer {
+        let result = Result { () throws(WriterError) -> Writer in try Writer(configuration: configuration, logger: logger) }
+        switch result {
+        case .success(let writer): return writer
+        case .failure(let error) where error.kind == .configuration: throw ValidationError(error.description)
+        case .failure(let error): throw error
+        }
+    }
+
     /// The flags as the writer library's settings take them.
     var flags: WriterSettings.Flags {
         var flags = WriterSettings.Flags()

@@ -137,7 +137,7 @@ struct ListRendererTests {
             let text = ListRenderer.csv(page)
             #expect(
                 text.hasPrefix(
-                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,cost_usd,cost_source\r\n"
+                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,total_cost_usd,cost_source\r\n"
                 ))
             #expect(text.contains("\"rate limited, \"\"slow down\"\"\nthen retry\",0,price\r\n"))
             #expect(

@@ -175,7 +175,7 @@ struct ListCommandTests {
             let result = try CLI.succeed(["list", "--db", store.path, "--csv", "--limit", "40"])
             #expect(
                 result.stdout.hasPrefix(
-                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,cost_usd,cost_source\r\n"
+                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,total_cost_usd,cost_source\r\n"
                 ))
             // Every record ends in CRLF and none of these 40 holds a line break: 41 lines.
             let expected = store.expected().prefix(40)

@@ -36,6 +36,28 @@ struct PricesCommandTests {
         }
     }
 
+    @Test("reprice reads every row once, however many share a time, across slices and transactions")
+    func repriceKeyset() throws {
+        try withTemporaryFolder { folder in
+            let db = folder.appendingPathComponent("same.db").path
+            let at = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 3_600)
+            var executions = Self.executions()
+            executions = (0..<1_050).map { (index: Int) -> Execution in
+                var execution = executions[index % 30]
+                execution.id = UUID.v7(at: at)
+                execution.createdAt = at
+                return execution
+            }
+            let store = try ExecutionStore(path: db, mode: .create)
+            try store.insert(executions, prices: nil)
+            var progressCalls = 0
+            let result = try store.reprice(prices: .bundled, sliceSize: 100) { _ in progressCalls += 1 }
+            #expect(result.examined == 1_050 && result.changed == 1_050 && result.unpriced == 0)
+            #expect(try store.stats().unpricedExecutions == 0)
+            #expect(try store.reprice(prices: .bundled, sliceSize: 100).changed == 0)
+        }
+    }
+
     @Test("rows stored before costs are unpriced until reprice; check fails only for models without a price; reprice is idempotent")
     func checkAndReprice() throws {
         try withTemporaryFolder { folder in

@@ -122,6 +122,31 @@ import Testing
         #expect(local.totalNanoUSD == 0)
     }
 
+    @Test func aUsersDatedPriceLeavesTheCallsBeforeItToTheTable() throws {
+        let user = try UserPrices.parse(
+            "[[model]]\nprovider = \"acme\"\nmodel = \"long\"\nfrom = 2026-07-01\ninput = 1\noutput = 1\n", path: "p.toml")
+        let book = PriceBook(table: Self.table, user: user)
+        let usage = Self.execution("long", input: 100_000, output: 0)
+        let before = book.cost(of: usage, createdAt: "2026-06-30T23:59:59.999Z")
+        #expect(before.totalNanoUSD == 300_000_000)
+        #expect(before.priceRef == "test 1 acme/long")
+        let after = book.cost(of: usage, createdAt: "2026-07-01T00:00:00.000Z")
+        #expect(after.totalNanoUSD == 100_000_000)
+        #expect(after.priceRef == "p.toml acme/long from 2026-07-01")
+    }
+
+    @Test func tokensOfAKindTheModelHasNoPriceForMakeItUnpriced() {
+        let embeddings = PriceTable(
+            source: .init(package: "test", version: "1"),
+            providers: [.init(id: "acme", name: "Acme", match: nil, models: [
+                .init(id: "embed", match: .equals("embed"),
+                      schedule: PriceSchedule([.init(condition: .always, prices: ModelPrices(input: TieredPrice(Self.price("0.1")), output: nil))])),
+            ])])
+        let book = PriceBook(table: embeddings)
+        #expect(book.cost(of: Self.execution("embed", input: 1_000_000, output: 0), createdAt: noon).totalNanoUSD == 100_000_000)
+        #expect(book.cost(of: Self.execution("embed", input: 10, output: 5), createdAt: noon).source == ExecutionCost.Source.unpriced)
+    }
+
     @Test func anUnknownModelIsUnpricedNeverZero() {
         let cost = book.cost(of: Self.execution("mystery", input: 10, output: 10), createdAt: noon)
         #expect(cost.source == ExecutionCost.Source.unpriced)
@@ -154,6 +179,11 @@ import Testing
         #expect(Self.price("0.1667").nanodollars(forTokens: 3) == 500)  // 500,100 pico → 500.1 nano
         #expect(Self.price("0.0005").nanodollars(forTokens: 1) == 1)  // 500 pico → 0.5 nano → 1
         #expect(Self.price("0.000499").nanodollars(forTokens: 1) == 0)  // 499 pico → 0
+        // Counts from the wire may be any 64-bit integer: the amount stops at a million dollars, never traps.
+        #expect(TokenPrice(picodollarsPerToken: 1).nanodollars(forTokens: .max) == ExecutionCost.maximumNanoUSD)
+        #expect(Self.price("1000").nanodollars(forTokens: .max) == ExecutionCost.maximumNanoUSD)
+        #expect(ExecutionCost.caller(1e300).totalNanoUSD == ExecutionCost.maximumNanoUSD)
+        #expect(ExecutionCost.caller(-5).totalNanoUSD == 0, "a hand-edited negative amount")
     }
 }
 

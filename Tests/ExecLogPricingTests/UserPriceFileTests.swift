@@ -38,8 +38,8 @@ import Testing
         let entry = try #require(prices.entries.first)
         #expect(entry.starts == [nil, "2026-03-01T00:00:00.000Z"])
         let march = entry.schedule.periods[1].prices
-        #expect(march.input.price(inputTokens: 128_001).perMillionText == "3.2")
-        #expect(march.input.price(inputTokens: 128_000).perMillionText == "1.6")
+        #expect(march.input?.price(inputTokens: 128_001).perMillionText == "3.2")
+        #expect(march.input?.price(inputTokens: 128_000).perMillionText == "1.6")
         #expect(march.cachedInput?.base.perMillionText == "0.4")
     }
 

@@ -1,4 +1,5 @@
 import ExecLogModel
+import ExecLogPricing
 import ExecLogSimulation
 import ExecLogTestSupport
 import Foundation
@@ -40,6 +41,9 @@ import Testing
             stats.totalOutputTokens = try Int.fetchOne(db, sql: "SELECT total(output_tokens) FROM ai_executions WHERE \(range)") ?? 0
             stats.errorCount = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM ai_executions WHERE error_message IS NOT NULL AND \(range)")!
+            stats.totalCostNanoUSD = try Int.fetchOne(db, sql: "SELECT coalesce(sum(cost_nano_usd), 0) FROM ai_executions WHERE \(range)")!
+            stats.unpricedExecutions = try Int.fetchOne(
+                db, sql: "SELECT count(*) - count(cost_nano_usd) FROM ai_executions WHERE \(range)")!
             for row in try Row.fetchAll(
                 db, sql: "SELECT model_name, count(*) AS n FROM ai_executions WHERE \(range) GROUP BY model_name")
             {
@@ -60,6 +64,8 @@ import Testing
         #expect(stats.totalInputTokens == rows.totalInputTokens, sourceLocation: sourceLocation)
         #expect(stats.totalOutputTokens == rows.totalOutputTokens, sourceLocation: sourceLocation)
         #expect(stats.errorCount == rows.errorCount, sourceLocation: sourceLocation)
+        #expect(stats.totalCostNanoUSD == rows.totalCostNanoUSD, sourceLocation: sourceLocation)
+        #expect(stats.unpricedExecutions == rows.unpricedExecutions, sourceLocation: sourceLocation)
         #expect(stats.executionsByModel == rows.executionsByModel, sourceLocation: sourceLocation)
     }
 
@@ -73,7 +79,7 @@ import Testing
     /// their sizes are compared, their contents by the stats that read them).
     static func expectDailyIsHourlyFolded(_ store: ExecutionStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let columns = "provider, usage_type, model_name, failed"
-        let sums = "sum(executions), sum(input_tokens), sum(output_tokens), sum(total_tokens), sum(timed_executions), sum(execution_time_ms_sum)"
+        let sums = "sum(executions), sum(input_tokens), sum(output_tokens), sum(total_tokens), sum(timed_executions), sum(execution_time_ms_sum), sum(cost_nano_usd), sum(unpriced_executions)"
         let (fromHours, days, dayRows) = try DatabaseQueue(path: store.path).read { db in
             (try Row.fetchAll(db, sql: "SELECT substr(hour, 1, 10) AS day, \(columns), \(sums) FROM execution_rollups GROUP BY day, \(columns) ORDER BY day, \(columns)"),
              try Row.fetchAll(db, sql: "SELECT day, \(columns), \(sums) FROM execution_rollups_daily GROUP BY day, \(columns) ORDER BY day, \(columns)"),
@@ -184,8 +190,12 @@ import Testing
         #expect(stats.totalExecutions == 3)
         #expect(stats.totalInputTokens == .max && stats.totalOutputTokens == .max)
         #expect(try #require(stats.p99ExecutionTimeMs) > Int.max / 100 * 99)
+        // Each cost stops at a million dollars: sums stay exact and far from overflowing.
+        #expect(stats.totalCostNanoUSD == 3 * ExecutionCost.maximumNanoUSD)
         try store.delete(executions[0].idString)
         #expect(try store.stats().totalExecutions == 2)
+        #expect(try store.stats().totalCostNanoUSD == 2 * ExecutionCost.maximumNanoUSD)
+        try Self.expectMatchesRows(store, from: Fixtures.start.addingTimeInterval(30), to: .distantFuture)
     }
 
     @Test func latencyHistogramsRoundTripAndStayWithinOnePercent() throws {

@@ -36,6 +36,7 @@ import Testing
             point.costNanoUSD += cost ?? 0
             point.unpricedExecutions += cost == nil ? 1 : 0
             point.costByModel[execution.modelName, default: 0] += cost ?? 0
+            if cost == nil { point.unpricedByModel[execution.modelName, default: 0] += 1 }
             var provider = point.byProvider[execution.provider] ?? .init()
             provider.costNanoUSD += cost ?? 0
             provider.unpricedExecutions += cost == nil ? 1 : 0
