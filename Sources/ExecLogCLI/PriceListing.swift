@@ -93,7 +93,8 @@ public enum PriceListing {
         return rows
     }
 
-    public static func table(_ rows: [Row], style: TerminalStyle) -> String {
+    /// `source`: the bundled table's, named under the rows (its version and dates).
+    public static func table(_ rows: [Row], source: PriceTable.Source, style: TerminalStyle) -> String {
         guard !rows.isEmpty else { return "No prices match.\n" }
         let header = ["Provider", "Model", "Input", "Cached", "Cache write", "Output", "Since", "Source"]
         let cells = rows.map { row in
@@ -113,6 +114,8 @@ public enum PriceListing {
         var output = style.bold(line(header)) + "\n"
         for row in cells { output += line(row) + "\n" }
         output += style.dim("USD per million tokens. Cached and cache write: – is billed as input; none: calls with such tokens are unpriced.") + "\n"
+        let dates = [source.released.map { "released \($0)" }, source.retrieved.map { "retrieved \($0)" }].compactMap { $0 }
+        output += style.dim("Bundled prices: \(source.name)\(dates.isEmpty ? "" : " (\(dates.joined(separator: ", ")))"), \(source.url) (\(source.license) licence).") + "\n"
         return output
     }
 

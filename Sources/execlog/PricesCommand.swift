@@ -28,8 +28,11 @@ struct PricesListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let rows = PriceListing.rows(try prices.book(), provider: provider, model: model)
-        print(json ? try PriceListing.json(rows) : PriceListing.table(rows, style: .standardOutput), terminator: "")
+        let book = try prices.book()
+        let rows = PriceListing.rows(book, provider: provider, model: model)
+        print(
+            json ? try PriceListing.json(rows) : PriceListing.table(rows, source: book.table.source, style: .standardOutput),
+            terminator: "")
     }
 }
 
