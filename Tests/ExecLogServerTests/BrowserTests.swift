@@ -16,6 +16,38 @@ import Testing
     /// whole process group (chromedriver and Chromium with it).
     static let scriptTimeout = 150
 
+    /// The executions whose cost the seed never makes, written the way the seed writes (`ExecutionStore.insert`,
+    /// which prices them with the bundled table), newer than every seeded one: a model no price knows, a call
+    /// with cache writes and reasoning, an amount given by the caller, a success without usage.
+    static let costCases: [String: Execution] = {
+        let now = Date()
+        func execution(_ secondsAgo: Double, _ provider: String, _ model: String, input: Int?, output: Int?) -> Execution {
+            Execution(
+                id: .v7(at: now.addingTimeInterval(-secondsAgo)), usageType: "general",
+                inputMessages: [["role": "user", "content": "What did this cost?"]], responseContent: "Something.",
+                inputTokens: input, outputTokens: output, totalTokens: input.flatMap { i in output.map { i + $0 } },
+                provider: provider, modelName: model, executionTimeMs: 900, createdAt: now.addingTimeInterval(-secondsAgo))
+        }
+        var rich = execution(120, "anthropic", "claude-sonnet-4-5", input: 20_000, output: 1_500)
+        rich.cachedInputTokens = 8_000
+        rich.cacheCreationInputTokens = 4_000
+        rich.reasoningTokens = 600
+        var caller = execution(180, "openai", "gpt-5-mini", input: 1_000, output: 200)
+        caller.costUSD = 0.001234567
+        return [
+            "unpriced": execution(60, "nobody", "mystery-model", input: 1_200, output: 300),
+            "priced": rich,
+            "caller": caller,
+            "no_usage": execution(240, "openai", "gpt-5", input: nil, output: nil),
+        ]
+    }()
+
+    static func addCostCases(store path: String) throws {
+        let store = try ExecutionStore(path: path, mode: .readWrite)
+        let result = try store.insert(costCases.values.sorted { $0.createdAt < $1.createdAt })
+        #expect(result.stored == costCases.count)
+    }
+
     /// What the store says, for the script to compare with what the page shows.
     static func expectations(store path: String) throws -> Data {
         let store = try ExecutionStore(path: path, mode: .readOnly)
@@ -25,6 +57,12 @@ import Testing
         let newest = try #require(store.list(limit: 1).executions.first)
         let filteredNewest = try #require(store.list(filter, limit: 1).executions.first)
         let execution = try store.execution(filteredNewest.id)
+        // Each case's stored cost (the record's `cost` object: source, amounts by component, price_ref).
+        var costCases: [String: Any] = [:]
+        for (name, execution) in Self.costCases {
+            let record = try JSONSerialization.jsonObject(with: Data(store.record(execution.idString).jsonObject().serializedBytes()))
+            costCases[name] = ["id": execution.idString, "cost": (record as? [String: Any])?["cost"] ?? NSNull()]
+        }
         let expect: [String: Any] = [
             "total_executions": stats.totalExecutions,
             "total_tokens": stats.totalTokens,
@@ -35,6 +73,10 @@ import Testing
             "filtered_total": try store.count(filter),
             "filtered_newest_id": filteredNewest.id,
             "filtered_newest": try JSONSerialization.jsonObject(with: execution.jsonData(includeNulls: true)),
+            "total_cost_nano_usd": stats.totalCostNanoUSD,
+            "error_cost_nano_usd": stats.errorCostNanoUSD,
+            "unpriced_executions": stats.unpricedExecutions,
+            "cost_cases": costCases,
         ]
         return try JSONSerialization.data(withJSONObject: expect)
     }
@@ -46,6 +88,7 @@ import Testing
         let seed = try ChildProcess(
             try Products.url("execlog-loadgen"), ["seed", "--db", store, "--count", "3000", "--days", "10"])
         #expect(await seed.waitForExit(timeout: 120) == 0, "seed: \(seed.stderr)")
+        try Self.addCostCases(store: store)
 
         let expectFile = folder.path("expect.json")
         try Self.expectations(store: store).write(to: URL(fileURLWithPath: expectFile))

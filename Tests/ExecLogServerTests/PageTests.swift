@@ -41,7 +41,8 @@ import Testing
             for part in [
                 "Total Executions", "Total Tokens", "Input Tokens", "Avg Exec Time", "id=\"refresh\"", "filter-usage-type",
                 "filter-provider", "filter-status", "filter-start-date", "executions-table", "chart-executions",
-                "chart-tokens", "chart-errors", "chart-providers", "id=\"detail\"",
+                "chart-tokens", "chart-errors", "chart-providers", "id=\"detail\"", "Total Cost", "card-total-cost",
+                "chart-cost", "chart-cost-models", "cost-by-provider", "cost-by-model",
             ] {
                 #expect(page.contains(part), "missing \(part)")
             }

@@ -8,6 +8,9 @@
   const INPUT_COLOR = '#7c3aed';
   const OUTPUT_COLOR = '#0891b2';
   const ERROR_COLOR = '#dc2626';
+  const COST_COLOR = '#16a34a';
+  const OTHER_COLOR = '#94a3b8';
+  const COST_MODELS_SHOWN = 7; // the cost chart by model stacks the costliest models and one "Other"
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const state = {
@@ -22,6 +25,7 @@
     pageGeneration: 0,
     stats: null,
     series: null,
+    costView: 'provider', // the cost chart's split: 'provider' or 'model'
   };
 
   const $ = (id) => document.getElementById(id);
@@ -42,6 +46,48 @@
     const minutes = Math.floor(ms / 60000);
     return `${minutes} min ${Math.round((ms % 60000) / 1000)} s`;
   }
+
+  // ---- Money ----
+  // Amounts arrive as integer nanodollars (10⁻⁹ USD). The text is built from the integer's digits
+  // (BigInt), never from a float, so that what is shown is the stored amount rounded, without drift.
+
+  const decimalSeparator = (new Intl.NumberFormat(undefined, { minimumFractionDigits: 1 }).formatToParts(1.5)
+    .find((part) => part.type === 'decimal') || { value: '.' }).value;
+  const compactMoneyFormat = new Intl.NumberFormat(undefined, {
+    style: 'currency', currency: 'USD', notation: 'compact', maximumSignificantDigits: 3,
+  });
+
+  // `nano` rounded half up to `decimals` places of a dollar: "$1,234.56", "$0.004110".
+  function usdFixed(nano, decimals) {
+    let amount = BigInt(nano);
+    const sign = amount < 0n ? '-' : '';
+    if (amount < 0n) amount = -amount;
+    const step = 10n ** BigInt(9 - decimals);
+    const units = (amount + step / 2n) / step;
+    const scale = 10n ** BigInt(decimals);
+    const fraction = decimals ? decimalSeparator + (units % scale).toString().padStart(decimals, '0') : '';
+    return `${sign}$${integerFormat.format(units / scale)}${fraction}`;
+  }
+
+  // Where a smaller amount would round to zero, more digits: a cost that is not zero never reads $0.
+  function finer(nano, decimals) {
+    const magnitude = Math.abs(nano);
+    if (magnitude >= 0.5 * 10 ** (9 - decimals)) return usdFixed(nano, decimals);
+    return magnitude >= 500 ? usdFixed(nano, 6) : usdFixed(nano, 9);
+  }
+
+  // A sum (cards, charts): to the cent.
+  const money = (nano) => (nano === null || nano === undefined ? '—' : nano === 0 ? usdFixed(0, 2) : finer(nano, 2));
+  // One call (table, drawer): to the millionth of a dollar below $1, to the cent from $1.
+  const callMoney = (nano) => (nano === null || nano === undefined ? '–'
+    : nano === 0 ? usdFixed(0, 2) : Math.abs(nano) >= 1e9 ? usdFixed(nano, 2) : finer(nano, 6));
+  const smallMoneyFormat = new Intl.NumberFormat(undefined, {
+    style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6,
+  });
+  // Axis ticks: round numbers, where a float is harmless. An axis below $10 is in cents ("$0.50", "$1.50"),
+  // a higher one compact ("$40", "$1.2K").
+  const moneyAxis = (maximum) => (nano) => (maximum <= 1e10 ? smallMoneyFormat : compactMoneyFormat).format(nano / 1e9);
+  const nanoTitle = (nano) => `${count(nano)} nanodollars (10⁻⁹ USD)`;
 
   const shortTime = new Intl.DateTimeFormat(undefined, {
     month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
@@ -155,6 +201,7 @@
     state.total = stats.total_executions;
     renderCards(stats);
     renderProviders(stats);
+    renderCostModels(stats);
     renderTableSummary();
   }
 
@@ -228,6 +275,7 @@
         el('span', { className: stats.error_count > 0 ? 'bad' : '', text: `${count(stats.error_count)} errors` }),
         ` · ${percentFormat.format(stats.error_rate)} error rate`);
     }
+    renderCostCard(stats);
     $('card-output-tokens').textContent = `${count(stats.total_output_tokens)} output tokens`;
     $('card-input-share').textContent = stats.total_tokens > 0
       ? `${percentFormat.format(stats.total_input_tokens / stats.total_tokens)} of all tokens` : '';
@@ -235,7 +283,53 @@
       : `p50 ${duration(stats.p50_execution_time_ms)} · p95 ${duration(stats.p95_execution_time_ms)} · p99 ${duration(stats.p99_execution_time_ms)}`;
   }
 
+  // The known costs' sum; executions without an amount are counted beside it, never as $0.
+  function renderCostCard(stats) {
+    const unpriced = stats.unpriced_executions || 0;
+    const priced = stats.total_executions - unpriced;
+    setCard('card-total-cost', stats.total_cost_nano_usd,
+      stats.total_executions > 0 && priced === 0 ? 'Unknown' : money(stats.total_cost_nano_usd));
+    const value = $('card-total-cost').querySelector('.value');
+    value.title = nanoTitle(stats.total_cost_nano_usd);
+    const detail = $('card-cost-detail');
+    detail.replaceChildren();
+    if (stats.total_executions === 0) return;
+    if (priced > 0) detail.append(`${money(stats.error_cost_nano_usd)} on failed calls`);
+    if (unpriced > 0) {
+      const models = Object.entries(stats.unpriced_executions_by_model || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      const listed = models.slice(0, 6).map(([model, n]) => `${model}: ${count(n)}`);
+      if (models.length > 6) listed.push(`and ${count(models.length - 6)} more models`);
+      if (priced > 0) detail.append(' ');
+      detail.append(el('span', {
+        className: 'unpriced-marker', id: 'card-unpriced', 'data-value': String(unpriced), text: `${count(unpriced)} unpriced`,
+        title: `${count(unpriced)} executions have no known cost (no price for the model, no usage reported, or stored `
+          + `before costs) and are not in the total.\n${listed.join('\n')}`,
+      }));
+    }
+  }
+
   // ---- Table ----
+
+  function costCell(item) {
+    const cell = el('td', { className: 'number cost', 'data-source': item.cost_source ?? '' });
+    const known = item.cost_nano_usd !== null && item.cost_nano_usd !== undefined;
+    if (known) {
+      cell.dataset.nano = String(item.cost_nano_usd);
+      cell.textContent = callMoney(item.cost_nano_usd);
+      cell.title = item.cost_source === 'caller' ? `Given by the caller: ${nanoTitle(item.cost_nano_usd)}` : nanoTitle(item.cost_nano_usd);
+      if (item.cost_source === 'caller') cell.classList.add('caller');
+    } else if (item.cost_source === 'unpriced') {
+      cell.append(el('span', {
+        className: 'cost-flag unpriced', text: 'unpriced', title: `No price known for ${item.provider} / ${item.model_name}: not in the totals`,
+      }));
+    } else if (item.cost_source === 'no_usage') {
+      cell.append(el('span', { className: 'cost-flag', text: 'no usage', title: 'The call reported no token counts: its cost is unknown' }));
+    } else {
+      cell.textContent = '–';
+      cell.title = 'Not priced yet: stored before execlog had costs (execlog reprice prices it)';
+    }
+    return cell;
+  }
 
   function renderRows(items) {
     const rows = items.map((item) => {
@@ -248,8 +342,9 @@
         el('td', { className: 'number tokens' },
           count(item.total_tokens ?? ((item.input_tokens ?? 0) + (item.output_tokens ?? 0))),
           el('small', { text: `${count(item.input_tokens)} / ${count(item.output_tokens)}` })),
-        el('td', { className: 'number', text: duration(item.execution_time_ms) }),
-        el('td', {}, el('span', {
+        costCell(item),
+        el('td', { className: 'number duration', text: duration(item.execution_time_ms) }),
+        el('td', { className: 'status' }, el('span', {
           className: `badge ${isError ? 'error' : 'ok'}`, text: isError ? 'Error' : 'Success', title: item.error_message ?? '',
         })));
       row.addEventListener('click', () => openDetail(item.id));
@@ -333,11 +428,21 @@
     ])));
     const tokenCard = (label, value, id) => el('div', { className: 'token-card', id },
       el('span', { text: label }), el('strong', { text: count(value) }));
-    parts.push(el('div', { className: 'token-cards' },
+    const tokenCards = [
       tokenCard('Input tokens', x.input_tokens, 'detail-input-tokens'),
       tokenCard('Output tokens', x.output_tokens, 'detail-output-tokens'),
       tokenCard('Total tokens', x.total_tokens, 'detail-total-tokens'),
-      tokenCard('Cached input', x.cached_input_tokens, 'detail-cached-tokens')));
+      tokenCard('Cached input', x.cached_input_tokens, 'detail-cached-tokens'),
+    ];
+    // Counts that only some providers report: shown where present.
+    if (x.cache_creation_input_tokens !== null && x.cache_creation_input_tokens !== undefined) {
+      tokenCards.push(tokenCard('Cache writes', x.cache_creation_input_tokens, 'detail-cache-write-tokens'));
+    }
+    if (x.reasoning_tokens !== null && x.reasoning_tokens !== undefined) {
+      tokenCards.push(tokenCard('Reasoning', x.reasoning_tokens, 'detail-reasoning-tokens'));
+    }
+    parts.push(el('div', { className: `token-cards count-${tokenCards.length}` }, ...tokenCards));
+    parts.push(costSection(x));
     const parameters = infoGrid([
       ['Temperature', x.temperature === null ? null : String(x.temperature)],
       ['Max tokens', x.max_tokens === null ? null : count(x.max_tokens)],
@@ -352,6 +457,63 @@
     parts.push(section('Response', x.response_content === null ? el('p', { className: 'muted', text: 'No response.' })
       : el('pre', { id: 'detail-response', text: x.response_content })));
     $('detail-body').replaceChildren(...parts);
+  }
+
+  // What the execution cost, by component, or why its cost is unknown.
+  function costSection(x) {
+    const cost = x.cost;
+    const node = el('section', { className: 'section', id: 'detail-cost', 'data-source': cost ? cost.source ?? '' : '' },
+      el('h3', { text: 'Cost' }));
+    const message = (kind, title, ...text) => el('p', { className: `cost-message ${kind}`, id: 'detail-cost-message' },
+      el('strong', { text: title }), ' ', ...text);
+    const reprice = el('code', { text: 'execlog reprice' });
+    if (!cost || !cost.source) {
+      node.append(message('not-priced', 'Not priced yet.', 'This execution was stored before execlog had costs. ', reprice,
+        ' prices it; until then it counts as unpriced, not as $0.'));
+      return node;
+    }
+    if (cost.source === 'unpriced') {
+      node.append(message('unpriced', 'Unpriced.', `No price is known for ${x.provider} / ${x.model_name}: the cost is unknown, `
+        + 'so it is left out of every total (never counted as $0). Add the model to your price file, then run ', reprice,
+        ' (docs/COST.md).'));
+      return node;
+    }
+    if (cost.source === 'no_usage') {
+      node.append(message('no-usage', 'No usage reported.', 'The call succeeded without token counts: its cost is unknown, '
+        + 'so it is left out of every total (never counted as $0).'));
+      return node;
+    }
+    if (cost.source === 'caller') {
+      node.append(
+        el('p', { className: 'cost-total', id: 'detail-cost-total', 'data-nano': String(cost.total_nano_usd), title: nanoTitle(cost.total_nano_usd),
+          text: callMoney(cost.total_nano_usd) }),
+        message('caller', 'Given by the caller.', `The amount the caller reported${x.cost_usd === null || x.cost_usd === undefined ? ''
+          : ` (cost_usd ${x.cost_usd})`}, kept as given: it wins over a price computed by execlog.`));
+      return node;
+    }
+    // Computed from a price: the tokens each component bills and what they cost.
+    const input = x.input_tokens ?? 0;
+    const cached = x.cached_input_tokens ?? 0;
+    const writes = x.cache_creation_input_tokens ?? 0;
+    const tokens = (n) => (n === null || n === undefined ? '' : `${count(n)} tokens`);
+    const row = (component, label, tokenText, nano) => el('tr', { 'data-component': component },
+      el('th', { scope: 'row', text: label }),
+      el('td', { className: 'number muted', text: tokenText }),
+      el('td', { className: 'number amount', 'data-nano': nano === null || nano === undefined ? '' : String(nano),
+        title: nano === null || nano === undefined ? '' : nanoTitle(nano), text: callMoney(nano) }));
+    const reasoning = x.reasoning_tokens ? ` (${count(x.reasoning_tokens)} reasoning)` : '';
+    const total = row('total', 'Total', tokens(x.total_tokens ?? (x.input_tokens ?? 0) + (x.output_tokens ?? 0)), cost.total_nano_usd);
+    total.className = 'total';
+    total.lastChild.id = 'detail-cost-total';
+    node.append(
+      el('table', { className: 'cost-table' }, el('tbody', {},
+        row('input', 'Input', tokens(x.input_tokens === null ? null : Math.max(0, input - cached - writes)), cost.input_nano_usd),
+        row('cached_input', 'Cached input', tokens(x.cached_input_tokens), cost.cached_input_nano_usd),
+        row('cache_write', 'Cache writes', tokens(x.cache_creation_input_tokens), cost.cache_write_nano_usd),
+        row('output', 'Output', `${tokens(x.output_tokens)}${reasoning}`, cost.output_nano_usd),
+        total)),
+      infoGrid([['Price', cost.price_ref ? el('code', { id: 'detail-price-ref', text: cost.price_ref }) : 'not recorded']]));
+    return node;
   }
 
   // ---- Charts: small SVG drawings of our own ----
@@ -374,7 +536,8 @@
     const points = [];
     for (let time = first; time <= last; time += step) {
       points.push(byStart.get(time) || {
-        start: new Date(time).toISOString(), executions: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, errors: 0, by_provider: {},
+        start: new Date(time).toISOString(), executions: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, errors: 0,
+        cost_nano_usd: 0, unpriced_executions: 0, cost_nano_usd_by_model: {}, unpriced_executions_by_model: {}, by_provider: {},
       });
     }
     return { bucket: series.bucket, points };
@@ -397,28 +560,35 @@
   }
 
   // Stacked bars (or a stacked area) of `layers` over the series' buckets.
-  function drawTimeChart(container, points, bucket, layers, { area = false, unit = '' } = {}) {
+  // `format` writes a value in the tooltips, `axis(maximum)` makes the axis's; `wholeTicks`: small counts get whole
+  // ticks; `note(point)` adds lines to a tooltip, `hideZero` leaves out its layers that are 0 there.
+  function drawTimeChart(container, points, bucket, layers, {
+    area = false, unit = '', format = count, axis = () => compact, wholeTicks = true, note = null, hideZero = false,
+    empty = 'No executions in this range.',
+  } = {}) {
+    const tip = { unit, format, note, hideZero };
     const width = Math.max(container.clientWidth, 280);
     const height = container.clientHeight || 190;
     const margin = { top: 8, right: 8, bottom: 24, left: 46 };
     const plotWidth = width - margin.left - margin.right;
     const plotHeight = height - margin.top - margin.bottom;
     if (!points.length) {
-      container.replaceChildren(el('div', { className: 'empty', text: 'No executions in this range.' }));
+      container.replaceChildren(el('div', { className: 'empty', text: empty }));
       return;
     }
     const totals = points.map((point) => layers.reduce((sum, layer) => sum + layer.value(point), 0));
     // Small counts get whole-number ticks: "1.5 errors" reads wrong.
     const highest = Math.max(...totals);
-    const maximum = highest <= 20 ? Math.max(4, Math.ceil(highest / 4) * 4) : niceMaximum(highest);
+    const maximum = wholeTicks && highest <= 20 ? Math.max(4, Math.ceil(highest / 4) * 4) : niceMaximum(highest);
     const y = (value) => margin.top + plotHeight - (value / maximum) * plotHeight;
+    const axisLabel = axis(maximum);
     const band = plotWidth / points.length;
     const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
 
     for (let tick = 0; tick <= 4; tick++) {
       const value = (maximum / 4) * tick;
       chart.append(svgEl('line', { class: 'grid', x1: margin.left, x2: width - margin.right, y1: y(value), y2: y(value) }));
-      chart.append(svgEl('text', { class: 'axis', x: margin.left - 6, y: y(value) + 3.5, 'text-anchor': 'end' }, compact(value)));
+      chart.append(svgEl('text', { class: 'axis', x: margin.left - 6, y: y(value) + 3.5, 'text-anchor': 'end' }, axisLabel(value)));
     }
 
     const spansDays = bucket === 'hour' && points.length > 24;
@@ -443,7 +613,7 @@
       }
       points.forEach((point, index) => {
         const hit = svgEl('rect', { x: margin.left + band * index, y: margin.top, width: band, height: plotHeight, fill: 'transparent' });
-        hit.append(svgEl('title', {}, tooltip(point, bucket, layers, unit)));
+        hit.append(svgEl('title', {}, tooltip(point, bucket, layers, tip)));
         chart.append(hit);
       });
     } else {
@@ -460,17 +630,19 @@
           }));
           base += value;
         }
-        group.append(svgEl('title', {}, tooltip(point, bucket, layers, unit)));
+        group.append(svgEl('title', {}, tooltip(point, bucket, layers, tip)));
         chart.append(group);
       });
     }
     container.replaceChildren(chart);
   }
 
-  function tooltip(point, bucket, layers, unit) {
+  function tooltip(point, bucket, layers, { unit, format, note, hideZero }) {
     const when = bucket === 'day' ? dayLabel.format(new Date(point.start)) : dayHourLabel.format(new Date(point.start));
-    const lines = layers.map((layer) => `${layer.name}: ${count(layer.value(point))}${unit}`);
-    return `${when} (UTC)\n${lines.join('\n')}`;
+    const lines = layers.filter((layer) => !hideZero || layer.value(point) !== 0)
+      .map((layer) => `${layer.name}: ${format(layer.value(point))}${unit}`);
+    const extra = note ? note(point) : '';
+    return `${when} (UTC)\n${lines.join('\n')}${extra ? `\n${extra}` : ''}`;
   }
 
   function legend(container, layers) {
@@ -498,11 +670,130 @@
     drawTimeChart($('chart-tokens'), series.points, series.bucket, tokenLayers, { area: true, unit: ' tokens' });
     legend($('legend-tokens'), tokenLayers);
 
+    renderCostChart();
+
     const errorLayers = [{ name: 'Errors', color: ERROR_COLOR, value: (point) => point.errors }];
     drawTimeChart($('chart-errors'), series.points, series.bucket, errorLayers);
     const errors = series.points.reduce((sum, point) => sum + point.errors, 0);
     const executions = series.points.reduce((sum, point) => sum + point.executions, 0);
     $('legend-errors').textContent = executions ? `${count(errors)} errors · ${percentFormat.format(errors / executions)}` : '';
+  }
+
+  // The known cost per bucket, stacked by provider or by model; the unpriced executions are named in the tooltip.
+  function renderCostChart() {
+    const series = state.series;
+    if (!series) return;
+    const byModel = state.costView === 'model';
+    $('cost-by-provider').setAttribute('aria-pressed', String(!byModel));
+    $('cost-by-model').setAttribute('aria-pressed', String(byModel));
+    let layers;
+    if (byModel) {
+      const totals = new Map();
+      for (const point of series.points) {
+        for (const [model, nano] of Object.entries(point.cost_nano_usd_by_model || {})) totals.set(model, (totals.get(model) || 0) + nano);
+      }
+      const ranked = [...totals.entries()].filter(([, nano]) => nano > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([model]) => model);
+      const shown = ranked.length > COST_MODELS_SHOWN + 1 ? ranked.slice(0, COST_MODELS_SHOWN) : ranked;
+      const others = new Set(ranked.slice(shown.length));
+      layers = shown.map((model, index) => ({
+        name: model, color: COLORS[index % COLORS.length], value: (point) => (point.cost_nano_usd_by_model || {})[model] || 0,
+      }));
+      if (others.size) {
+        layers.push({
+          name: `${others.size} other models`, color: OTHER_COLOR,
+          value: (point) => Object.entries(point.cost_nano_usd_by_model || {}).reduce((sum, [model, nano]) => sum + (others.has(model) ? nano : 0), 0),
+        });
+      }
+    } else {
+      const providers = [...new Set(series.points.flatMap((point) => Object.keys(point.by_provider)))].sort();
+      layers = providers.map((name) => ({
+        name, color: providerColor(name), value: (point) => (point.by_provider[name] ? point.by_provider[name].cost_nano_usd || 0 : 0),
+      }));
+    }
+    const known = series.points.reduce((sum, point) => sum + (point.cost_nano_usd || 0), 0);
+    const unpriced = series.points.reduce((sum, point) => sum + (point.unpriced_executions || 0), 0);
+    const points = known > 0 ? series.points : [];
+    drawTimeChart($('chart-cost'), points, series.bucket, layers, {
+      format: money, axis: moneyAxis, wholeTicks: false, hideZero: true,
+      empty: unpriced ? `No priced executions in this range (${count(unpriced)} unpriced).` : 'No executions in this range.',
+      note: (point) => {
+        const lines = [`Total: ${money(point.cost_nano_usd || 0)}`];
+        if (point.unpriced_executions) {
+          lines.push(`${count(point.unpriced_executions)} unpriced, not in the total:`);
+          // Which providers or models they are (the series names the models that have any).
+          const names = byModel ? Object.entries(point.unpriced_executions_by_model || {})
+            : Object.entries(point.by_provider).map(([name, p]) => [name, p.unpriced_executions || 0]).filter(([, n]) => n > 0);
+          names.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+          for (const [name, n] of names.slice(0, 5)) lines.push(`  ${name}: ${count(n)}`);
+          if (names.length > 5) lines.push(`  and ${count(names.length - 5)} more`);
+        }
+        return lines.join('\n');
+      },
+    });
+    legend($('legend-cost'), known > 0 ? layers.filter((layer) => series.points.some((point) => layer.value(point) > 0)) : []);
+  }
+
+  // The known cost of each model in the filter, costliest first; models with unpriced executions say how many.
+  function renderCostModels(stats) {
+    const container = $('chart-cost-models');
+    const costs = stats.cost_nano_usd_by_model || {};
+    const unpriced = stats.unpriced_executions_by_model || {};
+    const executions = stats.executions_by_model || {};
+    const names = [...new Set([...Object.keys(costs), ...Object.keys(unpriced)])]
+      .sort((a, b) => (costs[b] || 0) - (costs[a] || 0) || (unpriced[b] || 0) - (unpriced[a] || 0) || a.localeCompare(b));
+    $('legend-cost-models').textContent = names.length ? `${count(names.length)} models` : '';
+    if (!names.length) {
+      container.replaceChildren(el('div', { className: 'empty', text: 'No executions in this range.' }));
+      return;
+    }
+    const width = Math.max(container.clientWidth, 280);
+    const availableHeight = container.clientHeight || 190;
+    // As many rows as fit at 19 px or more; the rest are summed in a last row.
+    const fit = Math.max(2, Math.floor(availableHeight / 19));
+    let rows = names.map((name) => ({ name, cost: costs[name] || 0, unpriced: unpriced[name] || 0, executions: executions[name] || 0 }));
+    if (rows.length > fit) {
+      const rest = rows.slice(fit - 1);
+      rows = rows.slice(0, fit - 1);
+      rows.push({
+        name: `${rest.length} other models`, other: true, cost: rest.reduce((sum, r) => sum + r.cost, 0),
+        unpriced: rest.reduce((sum, r) => sum + r.unpriced, 0), executions: rest.reduce((sum, r) => sum + r.executions, 0),
+      });
+    }
+    const rowHeight = Math.min(34, availableHeight / rows.length);
+    const height = rowHeight * rows.length;
+    const labelWidth = Math.min(140, Math.round(width * 0.34));
+    const valueWidth = Math.min(150, Math.round(width * 0.32));
+    const barSpace = Math.max(20, width - labelWidth - valueWidth);
+    const maximum = Math.max(1, ...rows.map((r) => r.cost));
+    const maxCharacters = Math.max(6, Math.floor((labelWidth - 8) / 7));
+    const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
+    rows.forEach((r, index) => {
+      const top = index * rowHeight;
+      const barHeight = Math.max(6, rowHeight * 0.56);
+      const label = r.name.length > maxCharacters ? `${r.name.slice(0, maxCharacters - 1)}…` : r.name;
+      const group = svgEl('g', { 'data-model': r.other ? '' : r.name });
+      group.append(svgEl('text', { class: 'provider-label', x: 0, y: top + rowHeight / 2 + 4 }, label));
+      group.append(svgEl('rect', { x: labelWidth, y: top + (rowHeight - barHeight) / 2, width: barSpace, height: barHeight, rx: 4, fill: '#f1f3f7' }));
+      if (r.cost > 0) {
+        group.append(svgEl('rect', {
+          class: 'bar', x: labelWidth, y: top + (rowHeight - barHeight) / 2, width: Math.max(2, (r.cost / maximum) * barSpace),
+          height: barHeight, rx: 4, fill: r.other ? OTHER_COLOR : COST_COLOR,
+        }));
+      }
+      const priced = r.executions - r.unpriced;
+      const value = [r.cost > 0 || priced > 0 || r.unpriced === 0 ? money(r.cost) : null, r.unpriced ? `${count(r.unpriced)} unpriced` : null]
+        .filter(Boolean).join(' · ');
+      group.append(svgEl('text', {
+        class: `provider-value${r.unpriced ? ' unpriced' : ''}`, x: width, y: top + rowHeight / 2 + 4, 'text-anchor': 'end',
+      }, value));
+      const unpricedText = r.unpriced ? `${count(r.unpriced)} executions without a known cost (not in any total)` : '';
+      group.append(svgEl('title', {}, r.cost > 0 || priced > 0
+        ? `${r.name}: ${money(r.cost)} over ${count(Math.max(0, priced))} priced executions${unpricedText ? `; ${unpricedText}` : ''}`
+        : `${r.name}: ${unpricedText}`));
+      chart.append(group);
+    });
+    container.replaceChildren(chart);
   }
 
   function renderProviders(stats) {
@@ -582,13 +873,19 @@
       state.page -= 1;
       loadPage().catch((error) => showError(error.message));
     });
+    for (const [id, view] of [['cost-by-provider', 'provider'], ['cost-by-model', 'model']]) {
+      $(id).addEventListener('click', () => { state.costView = view; renderCostChart(); });
+    }
     $('detail-close').addEventListener('click', closeDetail);
     $('detail').addEventListener('click', (event) => { if (event.target === $('detail')) closeDetail(); });
     document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !$('detail').hidden) closeDetail(); });
     let resizeTimer = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => { renderTimeCharts(); if (state.stats) renderProviders(state.stats); }, 120);
+      resizeTimer = setTimeout(() => {
+        renderTimeCharts();
+        if (state.stats) { renderProviders(state.stats); renderCostModels(state.stats); }
+      }, 120);
     });
     loadAll();
   }
