@@ -76,11 +76,13 @@ struct DropReportTests {
         #expect(waitUntil { log.counters.dropsReported == dropped }, "\(log.counters)")
         #expect(log.flushBlocking(timeout: .seconds(20)))
 
-        // Stored exactly once: two reports, 56 drops, however many copies arrived.
+        // Stored exactly once: each report one row, 56 drops, however many copies arrived. (Two reports
+        // usually; a third when the reporter, past its one-second spacing, wakes between two of the
+        // drops above: the count is timing, the once is the point.)
         let store = try ExecutionStore(path: daemon.storePath, mode: .readOnly)
         let rows = try store.dropReports()
-        #expect(rows.count == 2)
-        #expect(Set(rows.map(\.report.id)).count == 2)
+        #expect(rows.count >= 2)
+        #expect(Set(rows.map(\.report.id)).count == rows.count, "a report stored twice")
         #expect(rows.reduce(0) { $0 + $1.report.dropped } == dropped)
         #expect(rows.reduce(0) { $0 + $1.report.queueFull } == dropped)
         #expect(rows.allSatisfy { $0.report.emitter.hasSuffix("/\(getpid())") })
@@ -88,7 +90,7 @@ struct DropReportTests {
 
         let status = try #require(try RawClient(endpoint: daemon.ipcEndpoint).status())
         #expect(status.emitterDropped == dropped, "a resend adds nothing")
-        #expect(status.reports > 2, "the resent copies were acked too (as duplicates): \(status.reports)")
+        #expect(status.reports > rows.count, "the resent copies were acked too (as duplicates): \(status.reports)")
 
         // What people see.
         let statusText = try execlog(["status", "--endpoint", daemon.ipcEndpoint])
