@@ -9,8 +9,6 @@ public struct TokenPrice: Sendable, Hashable, Comparable {
         self.picodollarsPerToken = picodollarsPerToken
     }
 
-    public static let zero = TokenPrice(picodollarsPerToken: 0)
-
     /// "3", "0.075", "1.250000": USD per million tokens as decimal text, at most six decimals, ≥ 0.
     public init?(perMillionText text: some StringProtocol) {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)

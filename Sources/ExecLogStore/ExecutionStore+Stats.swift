@@ -169,6 +169,16 @@ struct StatsTimeSplit {
 }
 
 extension ExecutionStats {
+    /// Adds a group's value to the three breakdowns it belongs to: by provider, usage type and model.
+    private static func add(
+        _ value: Int, _ group: StatsGroup, _ byProvider: inout [String: Int], _ byUsageType: inout [String: Int],
+        _ byModel: inout [String: Int]
+    ) {
+        byProvider[group.provider, default: 0] = byProvider[group.provider, default: 0].saturatingAdd(value)
+        byUsageType[group.usageType, default: 0] = byUsageType[group.usageType, default: 0].saturatingAdd(value)
+        byModel[group.modelName, default: 0] = byModel[group.modelName, default: 0].saturatingAdd(value)
+    }
+
     /// Totals and breakdowns summed from the groups; percentiles from the flat latency counts.
     init(_ groups: [StatsGroup: ExecutionRollups.Totals], latency: [Int]) {
         self.init()
@@ -179,24 +189,16 @@ extension ExecutionStats {
             totalInputTokens = totalInputTokens.saturatingAdd(totals.inputTokens)
             totalOutputTokens = totalOutputTokens.saturatingAdd(totals.outputTokens)
             totalTokens = totalTokens.saturatingAdd(totals.totalTokens)
-            executionsByProvider[group.provider, default: 0] = executionsByProvider[group.provider, default: 0].saturatingAdd(totals.executions)
-            executionsByUsageType[group.usageType, default: 0] = executionsByUsageType[group.usageType, default: 0].saturatingAdd(totals.executions)
-            executionsByModel[group.modelName, default: 0] = executionsByModel[group.modelName, default: 0].saturatingAdd(totals.executions)
-            tokensByProvider[group.provider, default: 0] = tokensByProvider[group.provider, default: 0].saturatingAdd(totals.totalTokens)
-            tokensByUsageType[group.usageType, default: 0] = tokensByUsageType[group.usageType, default: 0].saturatingAdd(totals.totalTokens)
-            tokensByModel[group.modelName, default: 0] = tokensByModel[group.modelName, default: 0].saturatingAdd(totals.totalTokens)
+            Self.add(totals.executions, group, &executionsByProvider, &executionsByUsageType, &executionsByModel)
+            Self.add(totals.totalTokens, group, &tokensByProvider, &tokensByUsageType, &tokensByModel)
             if group.failed {
                 errorCount = errorCount.saturatingAdd(totals.executions)
                 errorCostNanoUSD = errorCostNanoUSD.saturatingAdd(totals.costNanoUSD)
             }
             totalCostNanoUSD = totalCostNanoUSD.saturatingAdd(totals.costNanoUSD)
             unpricedExecutions = unpricedExecutions.saturatingAdd(totals.unpricedExecutions)
-            costByProvider[group.provider, default: 0] = costByProvider[group.provider, default: 0].saturatingAdd(totals.costNanoUSD)
-            costByUsageType[group.usageType, default: 0] = costByUsageType[group.usageType, default: 0].saturatingAdd(totals.costNanoUSD)
-            costByModel[group.modelName, default: 0] = costByModel[group.modelName, default: 0].saturatingAdd(totals.costNanoUSD)
-            unpricedByProvider[group.provider, default: 0] += totals.unpricedExecutions
-            unpricedByUsageType[group.usageType, default: 0] += totals.unpricedExecutions
-            unpricedByModel[group.modelName, default: 0] += totals.unpricedExecutions
+            Self.add(totals.costNanoUSD, group, &costByProvider, &costByUsageType, &costByModel)
+            Self.add(totals.unpricedExecutions, group, &unpricedByProvider, &unpricedByUsageType, &unpricedByModel)
             timed = timed.saturatingAdd(totals.timedExecutions)
             timeSum = timeSum.saturatingAdd(totals.executionTimeMsSum)
         }
