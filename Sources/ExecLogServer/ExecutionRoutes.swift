@@ -21,8 +21,37 @@ struct ExecutionRoutes: Sendable {
         group.get("timeseries", use: timeSeries)
         group.get("facets", use: facets)
         group.get(":id", use: execution)
+        group.get("breakdown", use: breakdown)
         group.delete("", use: prune)
         group.delete(":id", use: delete)
+        router.get("api/v1/traces/:id", use: timeline(.trace))
+        router.get("api/v1/sessions/:id", use: timeline(.session))
+    }
+
+    /// The top values of one dimension: `by`, `sort`, `limit` and the filters.
+    @Sendable func breakdown(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: QueryParameters.filterNames + ["by", "sort", "limit"])
+        let filter = try parameters.filter()
+        guard let dimension = try parameters.oneOf("by", ExecutionBreakdown.Dimension.self) else {
+            throw APIError.badParameter("by", "missing by: one of \(ExecutionBreakdown.Dimension.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let measure = try parameters.oneOf("sort", ExecutionBreakdown.Measure.self) ?? .executions
+        let limit = try parameters.integer("limit", in: 1...Self.maxLimit, default: 20)!
+        let breakdown = try await store.read { store throws(StoreError) in
+            try store.breakdown(dimension, filter, by: measure, limit: limit)
+        }
+        return try APIEncoding.jsonResponse(breakdown)
+    }
+
+    /// Every execution of a trace or a session, in time order, on one time line.
+    func timeline(_ kind: ExecutionTimeline.Kind) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let id = context.parameters.get("id") ?? ""
+            let timeline = try await store.read { store throws(StoreError) in try store.timeline(kind, id: id) }
+            guard !timeline.entries.isEmpty else { throw APIError(.notFound, "no executions with \(kind.rawValue) id \(id)") }
+            return try APIEncoding.jsonResponse(timeline)
+        }
     }
 
     @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -95,11 +124,14 @@ struct ExecutionRoutes: Sendable {
             APIEncoding.PrunedBody(deleted: deleted, olderThanDays: days, cutoff: Timestamp.format(cutoff)))
     }
 
-    /// The store's errors about an id, as HTTP: 404 for none, 400 for a malformed or ambiguous id.
+    /// The store's errors as HTTP: 404 for no such execution, 400 for a malformed or ambiguous id or a
+    /// search query FTS5 refuses, 409 for a search on a store without an index, else 500.
     static func apiError(_ error: StoreError) -> APIError {
         switch error {
         case .executionNotFound: APIError(.notFound, error.description)
         case .invalidID, .ambiguousPrefix: .badParameter("id", error.description)
+        case .invalidSearchQuery: .badParameter("q", error.description)
+        case .noSearchIndex: APIError(.conflict, error.description, parameter: "q")
         default: APIError(.internalServerError, error.description)
         }
     }

@@ -16,7 +16,7 @@ struct JSONErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as StoreError {
-            throw APIError(.internalServerError, error.description)
+            throw ExecutionRoutes.apiError(error)
         } catch let error as HTTPError {
             let message = error.body ?? Self.message(for: error.status, request: request)
             var answer = APIError(error.status, message)

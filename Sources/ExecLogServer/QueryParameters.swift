@@ -11,7 +11,10 @@ struct QueryParameters: Sendable {
     private var values: [String: String] = [:]
 
     /// The filters every read endpoint but the detail takes.
-    static let filterNames = ["usage_type", "provider", "model_name", "has_error", "start_date", "end_date"]
+    static let filterNames = [
+        "usage_type", "provider", "model_name", "has_error", "start_date", "end_date", "trace_id", "session_id", "user_id",
+        "tag", "q",
+    ]
 
     init(_ request: Request, allowed: [String]) throws(APIError) {
         for (key, value) in request.uri.queryParameters {
@@ -76,9 +79,12 @@ struct QueryParameters: Sendable {
         return value
     }
 
-    /// `usage_type`, `provider`, `model_name`, `has_error`, `start_date`, `end_date`.
+    /// The filters of `filterNames`.
     func filter() throws(APIError) -> ExecutionFilter {
-        var filter = ExecutionFilter(usageType: text("usage_type"), provider: text("provider"), modelName: text("model_name"))
+        var filter = ExecutionFilter(
+            usageType: text("usage_type"), provider: text("provider"), modelName: text("model_name"),
+            traceID: text("trace_id"), sessionID: text("session_id"), userID: text("user_id"), tag: text("tag"),
+            query: text("q"))
         if let hasError = try boolean("has_error") { filter.status = hasError ? .error : .ok }
         filter.from = try date("start_date")
         filter.to = try date("end_date", endOfDay: true)

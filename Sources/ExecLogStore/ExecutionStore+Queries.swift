@@ -15,10 +15,23 @@ extension ExecutionStore {
         var (sql, arguments) = Self.listSQL(filter, after: after)
         // One row more than asked tells whether a next page exists.
         arguments += [limit == Int.max ? limit : limit + 1, offset]
-        let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        var executions = try rows.prefix(limit).map(Self.summary)
+        let (rows, snippets) = try read { db in
+            try Self.checkSearch(filter, db)
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            guard let query = filter.query else { return (rows, [Int64: String]()) }
+            // Cut for the page's rows only: a snippet reads the row's text.
+            let rowids = try rows.prefix(limit).map { row throws in try row[checked: "rowid"] as Int64 }
+            return (rows, try Self.snippets(rowids: rowids, query: query, db))
+        }
+        var executions: [ExecutionSummary] = []
+        for row in rows.prefix(limit) {
+            var summary = try Self.summary(row)
+            if filter.query != nil {
+                summary.snippet = (snippets[try row[checked: "rowid"]]).map(SearchSnippet.init(marked:)) ?? SearchSnippet(segments: [])
+            }
+            executions.append(summary)
+        }
         let hasMore = rows.count > limit
-        if executions.count > limit { executions.removeLast() }
         return ExecutionPage(
             executions: executions, nextCursor: hasMore ? executions.last.map(ListCursor.init) : nil)
     }
@@ -57,7 +70,8 @@ extension ExecutionStore {
     public func count(_ filter: ExecutionFilter = ExecutionFilter()) throws(StoreError) -> Int {
         let (conditions, arguments) = filter.sqlConditions
         return try read { db in
-            try Int.fetchOne(
+            try Self.checkSearch(filter, db)
+            return try Int.fetchOne(
                 db,
                 sql: "SELECT count(*) FROM ai_executions"
                     + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")),
@@ -85,8 +99,7 @@ extension ExecutionStore {
             arguments += [after.createdAt, after.createdAt, after.id]
         }
         let sql = """
-            SELECT id, usage_type, provider, model_name, input_tokens, output_tokens, total_tokens,
-                   error_message, created_at, execution_time_ms, cost_nano_usd, cost_source
+            SELECT \(summaryColumns)
             FROM ai_executions
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY created_at DESC, id DESC
@@ -95,6 +108,12 @@ extension ExecutionStore {
         return (sql, arguments)
     }
 
+    /// What `summary` reads: the front of the row (and the trace columns), never its text.
+    static let summaryColumns = """
+        rowid, id, usage_type, provider, model_name, input_tokens, output_tokens, total_tokens,
+        error_message, created_at, execution_time_ms, cost_nano_usd, cost_source, trace_id, session_id, user_id
+        """
+
     static func summary(_ row: Row) throws(StoreError) -> ExecutionSummary {
         try ExecutionSummary(
             id: row[checked: "id"], usageType: row[checked: "usage_type"], provider: row[checked: "provider"],
@@ -102,7 +121,8 @@ extension ExecutionStore {
             outputTokens: row[checked: "output_tokens"], totalTokens: row[checked: "total_tokens"],
             errorMessage: row[checked: "error_message"], createdAt: row[checked: "created_at"],
             executionTimeMs: row[checked: "execution_time_ms"], costNanoUSD: row[checked: "cost_nano_usd"],
-            costSource: row[checked: "cost_source"])
+            costSource: row[checked: "cost_source"], traceID: row[checked: "trace_id"],
+            sessionID: row[checked: "session_id"], userID: row[checked: "user_id"])
     }
 
     /// The execution of a row; a row that does not hold one (edited by hand) is an error naming it.

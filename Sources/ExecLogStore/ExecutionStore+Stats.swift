@@ -12,8 +12,18 @@ extension ExecutionStore {
     /// sums are exact; percentiles are within 1 % (see `LatencyHistogram`).
     @available(*, noasync, message: "blocks on SQLite")
     public func stats(_ filter: ExecutionFilter = ExecutionFilter()) throws(StoreError) -> ExecutionStats {
-        let split = StatsTimeSplit(from: filter.from, to: filter.to)
-        return try read { db in
+        try read { db in
+            try Self.checkSearch(filter, db)
+            let (groups, latency) = try Self.statsGroups(filter, db)
+            return ExecutionStats(groups, latency: latency)
+        }
+    }
+
+    /// The totals of each provider × usage type × model × status that `filter` matches, and the
+    /// latency histogram's counts: what stats and breakdowns sum from.
+    static func statsGroups(_ filter: ExecutionFilter, _ db: Database) throws -> ([StatsGroup: ExecutionRollups.Totals], [Int]) {
+        let split = StatsTimeSplit(filter)
+        do {
             var groups: [StatsGroup: ExecutionRollups.Totals] = [:]
             // The rollups' histograms go straight into flat counts: decoding each into a dictionary
             // cost most of the time on stores with tens of thousands of rollup rows.
@@ -29,7 +39,7 @@ extension ExecutionStore {
             for totals in groups.values {
                 for (bucket, count) in totals.latency.counts { latency[bucket] = latency[bucket].saturatingAdd(count) }
             }
-            return ExecutionStats(groups, latency: latency)
+            return (groups, latency)
         }
     }
 
@@ -132,7 +142,20 @@ struct StatsTimeSplit {
     var rollupRanges: [RollupRange] = []
     var rawRanges: [(from: Date?, to: Date?)] = []
 
-    /// `days` false keeps to hours (an hourly time series cannot use days).
+    /// The split of a filter's time range; all rows when the filter has a field the rollups do not
+    /// break down by (`ExecutionFilter.needsRows`). `days` false keeps to hours (an hourly time series
+    /// cannot use days).
+    init(_ filter: ExecutionFilter, days: Bool = true) {
+        if filter.needsRows {
+            self.init()
+            rawRanges = [(filter.from, filter.to)]
+        } else {
+            self.init(from: filter.from, to: filter.to, days: days)
+        }
+    }
+
+    private init() {}
+
     init(from: Date?, to: Date?, days: Bool = true) {
         // Whole hours start at or after `from` and end at or before `to`; whole days likewise within them.
         let hourFirst = from.map { Self.periodStart(of: $0, seconds: 3_600, roundingUp: true) }

@@ -12,8 +12,9 @@ extension ExecutionStore {
     public func timeSeries(_ filter: ExecutionFilter = ExecutionFilter(), bucket: ExecutionTimeSeries.Bucket)
         throws(StoreError) -> ExecutionTimeSeries
     {
-        let split = StatsTimeSplit(from: filter.from, to: filter.to, days: bucket == .day)
+        let split = StatsTimeSplit(filter, days: bucket == .day)
         return try read { db in
+            try Self.checkSearch(filter, db)
             var points: [String: ExecutionTimeSeries.Point] = [:]
             func add(_ row: Row) throws(StoreError) {
                 let start = (try row[checked: "bucket"] as String) + bucket.startSuffix

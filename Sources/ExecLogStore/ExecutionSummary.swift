@@ -17,6 +17,11 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
     public var costNanoUSD: Int?
     /// `price`, `caller`, `unpriced`, `no_usage`; nil for a row stored before costs and not repriced.
     public var costSource: String?
+    public var traceID: String?
+    public var sessionID: String?
+    public var userID: String?
+    /// For a search: the words around what matched. Nil in a plain list.
+    public var snippet: SearchSnippet?
 
     public var isError: Bool { errorMessage != nil }
 
@@ -33,6 +38,10 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
         case executionTimeMs = "execution_time_ms"
         case costNanoUSD = "cost_nano_usd"
         case costSource = "cost_source"
+        case traceID = "trace_id"
+        case sessionID = "session_id"
+        case userID = "user_id"
+        case snippet
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -50,6 +59,10 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
         try container.encode(executionTimeMs, forKey: .executionTimeMs)
         try container.encode(costNanoUSD, forKey: .costNanoUSD)
         try container.encode(costSource, forKey: .costSource)
+        try container.encode(traceID, forKey: .traceID)
+        try container.encode(sessionID, forKey: .sessionID)
+        try container.encode(userID, forKey: .userID)
+        try container.encodeIfPresent(snippet, forKey: .snippet)
     }
 }
 

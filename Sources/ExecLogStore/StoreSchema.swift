@@ -200,6 +200,22 @@ enum StoreSchema {
                         FROM ai_executions AS e LEFT JOIN system_prompts AS p ON p.id = e.system_prompt_id;
                     """)
         }
+        migrator.registerMigration("v9") { db in
+            // Search and traces (docs/SEARCH.md). Lists by user and by tag walk an index, newest first,
+            // like the other filters (trace and session have theirs since v2). The full-text index
+            // starts empty: the rows already stored are added after the migration, a chunk at a time
+            // (`buildSearchIndex`: execlogd between commits, or `execlog migrate`), so that a big
+            // store opens at once. `SearchIndex.create` is part of this migration: it never changes;
+            // a later change to the index is a migration of its own.
+            try db.execute(
+                sql: """
+                    CREATE INDEX ai_executions_user_id_created_at ON ai_executions(user_id, created_at)
+                        WHERE user_id IS NOT NULL;
+                    CREATE INDEX ai_executions_tagged_created_at ON ai_executions(created_at)
+                        WHERE tags IS NOT NULL;
+                    """)
+            try SearchIndex.create(in: db)
+        }
         return migrator
     }
 }

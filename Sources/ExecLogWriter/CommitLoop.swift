@@ -65,9 +65,11 @@ final class CommitLoop: Sendable {
         publish(deadLetters.totals)
         // While retention has a backlog, idle turns come quickly, so a first clean-up of millions of
         // rows takes minutes, not hours; ingestion still comes first (a chunk is one short transaction).
+        // Rows stored before the search index existed are indexed a chunk at a time, when idle.
+        var searchBackfill = searchIndexBackfillPending()
         func idleWait() -> Duration {
             (ContinuousClock.now >= nextRetention && configuration.retention != nil) || deadLetters.hasBacklog
-                ? .milliseconds(10) : .seconds(1)
+                || searchBackfill ? .milliseconds(10) : .seconds(1)
         }
         while let group = queue.nextGroup(idle: idleWait()) {
             if !group.isEmpty {
@@ -77,6 +79,7 @@ final class CommitLoop: Sendable {
                 checkpointIfDue(&checkpoints, idle: false)
             } else {
                 checkpointIfDue(&checkpoints, idle: true)
+                if searchBackfill { searchBackfill = searchIndexChunk() }
             }
             if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
                 nextRetention = ContinuousClock.now + (pruneChunk(retention) ? .zero : .seconds(60))
@@ -221,6 +224,29 @@ final class CommitLoop: Sendable {
         counters.update { status in
             status.walBytes = after
             if completed { status.checkpoints += 1 }
+        }
+    }
+
+    private func searchIndexBackfillPending() -> Bool {
+        do {
+            guard case .building(let remaining) = try store.searchIndexState() else { return false }
+            logger.info("search index: indexing the stored executions", metadata: ["remaining": "\(remaining)"])
+            return true
+        } catch {
+            logger.error("cannot read the search index's state", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Indexes one chunk of the rows stored before the search index; true when more remain.
+    private func searchIndexChunk() -> Bool {
+        do {
+            let remaining = try store.buildSearchIndex(maxChunks: 1)
+            if remaining == 0 { logger.info("search index: every stored execution is indexed") }
+            return remaining > 0
+        } catch {
+            logger.error("search index backfill failed; stopped until restart", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

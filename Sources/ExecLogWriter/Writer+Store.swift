@@ -1,6 +1,7 @@
 import ExecLogStore
 import ExecLogWire
 import Foundation
+import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -19,6 +20,12 @@ extension Writer {
             let checkpointer = try Checkpointer(
                 storePath: configuration.storePath, synchronous: configuration.synchronous, counters: counters,
                 logger: logger)
+            if try store.setSearchIndex(enabled: configuration.searchIndex) {
+                logger.notice(
+                    configuration.searchIndex
+                        ? "search index created; the stored executions are indexed in the background"
+                        : "search index dropped (no-search-index): execlog search refuses this store")
+            }
             let synchronous = try store.synchronousInEffect()
             counters.update { status in
                 status.synchronous = synchronous?.rawValue ?? "unknown"

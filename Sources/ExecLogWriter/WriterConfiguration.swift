@@ -64,6 +64,10 @@ public struct WriterConfiguration: Sendable {
     /// The user's price file (docs/COST.md); nil: `EXECLOG_PRICES`, else /etc/execlog/prices.toml when
     /// it exists, else the bundled prices alone.
     public var priceFile: String?
+    /// Keep the full-text index of what executions say (docs/SEARCH.md). Off, the writer drops it from
+    /// the store at start: faster ingestion, and `execlog search` refuses until it is on again (then
+    /// the writer indexes the stored rows again, a chunk at a time).
+    public var searchIndex = true
 
     /// True for an endpoint that gets CURVE: a tcp one, when a secret key is configured.
     public func usesCurve(_ endpoint: String) -> Bool {

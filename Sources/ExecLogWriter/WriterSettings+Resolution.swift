@@ -13,6 +13,16 @@ extension WriterSettings {
             flag ?? environment[WriterSettings.environmentKey(name)] ?? file.values[name]?.last
         }
 
+        /// A switch: the flag given, else true/yes/1 or false/no/0 (empty is false).
+        func boolean(_ flag: Bool, _ name: String) throws(WriterSettingsError) -> Bool {
+            let value = text(flag ? "true" : nil, name) ?? "false"
+            switch value.lowercased() {
+            case "true", "yes", "1": return true
+            case "false", "no", "0", "": return false
+            default: throw WriterSettingsError.invalid(name, "expected true or false, got \(value.debugDescription)")
+            }
+        }
+
         /// A whole number > 0.
         func positive(_ flag: Int?, _ name: String) throws(WriterSettingsError) -> Int? {
             let number: Int
@@ -129,12 +139,7 @@ extension WriterSettings {
             }
         }
         configuration.allowedClientKeysFolder = sources.text(flags.curveAllowedKeys, "curve-allowed-keys")
-        let insecureText = sources.text(flags.insecure ? "true" : nil, "insecure") ?? "false"
-        switch insecureText.lowercased() {
-        case "true", "yes", "1": configuration.insecureTCP = true
-        case "false", "no", "0", "": configuration.insecureTCP = false
-        default: throw WriterSettingsError.invalid("insecure", "expected true or false, got \(insecureText.debugDescription)")
-        }
+        configuration.insecureTCP = try sources.boolean(flags.insecure, "insecure")
         configuration.socketGroup = sources.text(flags.socketGroup, "socket-group")
         try configuration.checkSecurity()
     }

@@ -23,7 +23,7 @@ public struct WriterSettings: Sendable {
         "listen", "db", "commit-events", "commit-interval", "max-pending-events", "retention",
         "dead-letter-retention", "max-dead-letter-bytes", "max-message-bytes", "max-event-bytes", "max-field-bytes",
         "max-batch-events", "log-level", "synchronous", "curve-secret-key-file", "curve-allowed-keys", "insecure",
-        "socket-group",
+        "socket-group", "no-search-index",
     ]
 
     /// The environment variable of a setting: `commit-interval` → `EXECLOGD_COMMIT_INTERVAL`.
@@ -53,6 +53,7 @@ public struct WriterSettings: Sendable {
         public var curveAllowedKeys: String?
         public var insecure = false
         public var socketGroup: String?
+        public var noSearchIndex = false
         public var prices: String?
         /// The config file; else `EXECLOGD_CONFIG`.
         public var config: String?
@@ -88,6 +89,7 @@ public struct WriterSettings: Sendable {
             }
         }
         try resolveSecurity(flags, sources)
+        configuration.searchIndex = try !sources.boolean(flags.noSearchIndex, "no-search-index")
         // Not a setting of its own (no EXECLOGD_ variable or config key): the price file is found by the
         // same rule as execlog's, so that `execlog reprice` uses the prices the writer uses.
         configuration.priceFile = flags.prices

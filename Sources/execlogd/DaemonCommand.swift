@@ -80,6 +80,9 @@ struct DaemonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Group of the ipc socket (and of its folder when execlogd creates it). Default: execlogd's own.", valueName: "name"))
     var socketGroup: String?
 
+    @Flag(help: "Keep no full-text search index: ingestion is faster (docs/PERFORMANCE.md) and `execlog search` refuses. Drops an existing index.")
+    var noSearchIndex = false
+
     @Option(help: ArgumentHelp("A price file of your own prices (TOML, docs/COST.md), over the bundled ones; re-read on SIGHUP. Default: EXECLOG_PRICES, else /etc/execlog/prices.toml when it exists.", valueName: "path"))
     var prices: String?
 
@@ -162,6 +165,7 @@ extension DaemonCommand {
         flags.curveAllowedKeys = curveAllowedKeys
         flags.insecure = insecure
         flags.socketGroup = socketGroup
+        flags.noSearchIndex = noSearchIndex
         flags.prices = prices
         flags.config = config
         return flags
