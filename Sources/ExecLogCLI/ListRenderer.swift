@@ -8,11 +8,13 @@ public enum ListRenderer {
         case table, json, csv
     }
 
-    public static func render(_ page: ExecutionPage, format: Format, style: TerminalStyle) throws(CLIError) -> String {
+    public static func render(
+        _ page: ExecutionPage, format: Format, style: TerminalStyle, search: Bool = false
+    ) throws(CLIError) -> String {
         switch format {
         case .table: table(page, style: style)
         case .json: try json(page)
-        case .csv: csv(page)
+        case .csv: csv(page, search: search)
         }
     }
 
@@ -33,20 +35,12 @@ public enum ListRenderer {
                 execution.id,
             ]
         }
-        let widths = header.indices.map { column in
-            ([header] + rows).map { $0[column].count }.max() ?? 0
+        let lines = TextTable(header: header, rows: rows, rightAligned: [4, 5, 6], statusColumn: 7).render(style: style)
+        var output = lines[0] + "\n"
+        for (line, execution) in zip(lines.dropFirst(), page.executions) {
+            output += line + "\n"
+            if let snippet = execution.snippet { output += "    " + Self.snippet(snippet, style: style) + "\n" }
         }
-        let rightAligned: Set<Int> = [4, 5, 6]
-        func line(_ cells: [String], status: Bool) -> String {
-            cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                var text = rightAligned.contains(column) ? padding + cell : cell + padding
-                if status, column == 7 { text = cell == "ERROR" ? style.red(text) : style.green(text) }
-                return text
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var output = style.bold(line(header, status: false)) + "\n"
-        for row in rows { output += line(row, status: true) + "\n" }
         if let next = page.nextCursor {
             output += style.dim("More: --after \(next)") + "\n"
         }
@@ -78,22 +72,32 @@ public enum ListRenderer {
         }
     }
 
+    /// A search hit's snippet on one line, its matches highlighted on a terminal.
+    public static func snippet(_ snippet: SearchSnippet, style: TerminalStyle) -> String {
+        guard !snippet.segments.isEmpty else { return style.dim("(the match is in a part of the text no snippet shows)") }
+        return snippet.segments.map { $0.match ? style.highlight($0.text) : $0.text }.joined()
+    }
+
     public static let csvColumns = [
         "id", "created_at", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
-        "execution_time_ms", "status", "error_message", "total_cost_usd", "cost_source",
+        "execution_time_ms", "status", "error_message", "total_cost_usd", "cost_source", "trace_id", "session_id",
+        "user_id",
     ]
 
     /// RFC 4180: a header line, then one line per execution; fields quoted when they hold a comma, quote or newline.
-    public static func csv(_ page: ExecutionPage) -> String {
-        var output = csvColumns.joined(separator: ",") + "\r\n"
+    /// A search's page (`search` true) has a last column, `snippet`, in plain text.
+    public static func csv(_ page: ExecutionPage, search: Bool = false) -> String {
+        var output = (csvColumns + (search ? ["snippet"] : [])).joined(separator: ",") + "\r\n"
         for execution in page.executions {
-            let fields: [String] = [
+            var fields: [String] = [
                 execution.id, execution.createdAt, execution.usageType, execution.provider, execution.modelName,
                 execution.inputTokens.map(String.init) ?? "", execution.outputTokens.map(String.init) ?? "",
                 execution.totalTokens.map(String.init) ?? "", execution.executionTimeMs.map(String.init) ?? "",
                 execution.isError ? "error" : "ok", execution.errorMessage ?? "",
-                execution.costNanoUSD.map(Money.usdDecimal) ?? "", execution.costSource ?? "",
+                execution.costNanoUSD.map(Money.usdDecimal) ?? "", execution.costSource ?? "", execution.traceID ?? "",
+                execution.sessionID ?? "", execution.userID ?? "",
             ]
+            if search { fields.append(execution.snippet?.plainText ?? "") }
             output += fields.map(csvField).joined(separator: ",") + "\r\n"
         }
         return output

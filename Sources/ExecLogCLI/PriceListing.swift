@@ -104,15 +104,8 @@ public enum PriceListing {
                 row.since ?? "", row.source,
             ]
         }
-        let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return (2...5).contains(column) ? padding + cell : cell + padding
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var output = style.bold(line(header)) + "\n"
-        for row in cells { output += line(row) + "\n" }
+        var output = TextTable(header: header, rows: cells, rightAligned: [2, 3, 4, 5]).render(style: style)
+            .joined(separator: "\n") + "\n"
         output += style.dim("USD per million tokens. Cached and cache write: – is billed as input; none: calls with such tokens are unpriced.") + "\n"
         let dates = [source.released.map { "released \($0)" }, source.retrieved.map { "retrieved \($0)" }].compactMap { $0 }
         output += style.dim("Bundled prices: \(source.name)\(dates.isEmpty ? "" : " (\(dates.joined(separator: ", ")))"), \(source.url) (\(source.license) licence).") + "\n"

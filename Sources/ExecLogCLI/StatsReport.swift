@@ -95,15 +95,8 @@ public enum StatsReport {
                 amount, Formatting.percent(share),
             ]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            "  " + cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-        }
-        output += style.dim(line(header)) + "\n"
-        for row in rows { output += line(row) + "\n" }
+        let table = TextTable(header: header, rows: rows, rightAligned: Set(1..<header.count), indent: "  ", dimHeader: true)
+        output += table.render(style: style).joined(separator: "\n") + "\n"
         if rows.contains(where: { $0[3].hasSuffix("*") }) {
             output += style.dim("  * some of its executions are unpriced: not in this amount") + "\n"
         }

@@ -18,6 +18,8 @@ public struct TerminalStyle: Sendable {
     public func green(_ text: String) -> String { wrap(text, "32") }
     public func bold(_ text: String) -> String { wrap(text, "1") }
     public func dim(_ text: String) -> String { wrap(text, "2") }
+    /// A search match: bold yellow.
+    public func highlight(_ text: String) -> String { wrap(text, "1;33") }
 
     private func wrap(_ text: String, _ code: String) -> String {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text

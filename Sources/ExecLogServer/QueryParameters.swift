@@ -17,8 +17,7 @@ struct QueryParameters: Sendable {
     ]
 
     init(_ request: Request, allowed: [String]) throws(APIError) {
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key)
+        for (name, value) in try Self.decode(request.uri.query ?? "") {
             guard allowed.contains(name) else {
                 throw .badParameter(
                     name,
@@ -27,8 +26,27 @@ struct QueryParameters: Sendable {
                         : "unknown parameter \(name.debugDescription): expected \(allowed.joined(separator: ", "))")
             }
             guard values[name] == nil else { throw .badParameter(name, "parameter \(name) is given more than once") }
-            values[name] = String(value)
+            values[name] = value
         }
+    }
+
+    /// The pairs of a query string as browsers encode forms (`application/x-www-form-urlencoded`): `+`
+    /// is a space, `%XX` a byte of UTF-8. A page's URLSearchParams sends "code review" as `code+review`.
+    static func decode(_ query: String) throws(APIError) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let rawName = String(halves[0])
+            guard let name = formDecoded(rawName), let value = formDecoded(halves.count > 1 ? String(halves[1]) : "") else {
+                throw .badParameter(rawName, "parameter \(rawName.debugDescription) is not valid percent-encoded UTF-8")
+            }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    private static func formDecoded(_ text: String) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     /// The raw text, nil when absent or empty.

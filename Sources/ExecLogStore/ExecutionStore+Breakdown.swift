@@ -55,8 +55,10 @@ extension ExecutionStore {
             // A tagged row counts once for each of its tags.
             conditions.append("tags IS NOT NULL")
             source = """
-                (SELECT tags, \(measured) FROM ai_executions WHERE \(conditions.joined(separator: " AND "))) AS e,
-                (SELECT value AS key FROM json_each(CASE WHEN json_valid(e.tags) THEN e.tags END) WHERE type = 'text')
+                (SELECT t.value AS key, e.* FROM
+                    (SELECT tags, \(measured) FROM ai_executions WHERE \(conditions.joined(separator: " AND "))) AS e,
+                    json_each(CASE WHEN json_valid(e.tags) THEN e.tags END) AS t
+                WHERE t.type = 'text')
                 """
         }
         let rows = try Row.fetchCursor(

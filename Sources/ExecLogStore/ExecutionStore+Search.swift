@@ -15,19 +15,21 @@ extension ExecutionStore {
                 db, sql: "SELECT rowid FROM \(SearchIndex.table) WHERE \(SearchIndex.table) MATCH ? LIMIT 1",
                 arguments: [query])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
-            throw StoreError.invalidSearchQuery(query, reason: Self.searchErrorReason(error.message ?? ""))
+            throw StoreError.invalidSearchQuery(query, reason: Self.searchErrorReason(error.message ?? "", query: query))
         }
     }
 
-    /// FTS5's message, with the hint its most common causes need.
-    static func searchErrorReason(_ message: String) -> String {
+    /// FTS5's message, with the hint its most common causes need: a word before a colon names a
+    /// column, and punctuation is query syntax (`gpt-4` reads as `gpt` and a column `4`).
+    static func searchErrorReason(_ message: String, query: String) -> String {
         let reason = message.hasPrefix("fts5: ") ? String(message.dropFirst(6)) : message
-        if reason.hasPrefix("no such column") {
-            return reason + " (a word before a colon names a column: "
-                + SearchIndex.columns.joined(separator: ", ") + "; quote the words to search for the colon's text)"
+        let quoteHint = #"put words with punctuation in double quotes, e.g. "gpt-4""#
+        if reason.hasPrefix("no such column"), query.contains(":") {
+            return reason + " (a word before a colon names a column: " + SearchIndex.columns.joined(separator: ", ")
+                + "; " + quoteHint + ")"
         }
-        if reason.hasPrefix("syntax error") {
-            return reason + #" (put words with punctuation in double quotes, e.g. "gpt-4")"#
+        if reason.hasPrefix("no such column") || reason.hasPrefix("syntax error") {
+            return reason + " (" + quoteHint + ")"
         }
         return reason
     }
@@ -104,4 +106,14 @@ public struct SearchSnippet: Sendable, Equatable, Codable {
 
     /// The snippet without marks.
     public var plainText: String { segments.map(\.text).joined() }
+
+    /// JSON: the array of segments, `[{"text": "…", "match": false}, …]`.
+    public init(from decoder: any Decoder) throws {
+        segments = try decoder.singleValueContainer().decode([Segment].self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(segments)
+    }
 }

@@ -34,10 +34,13 @@ extension ExecutionStore {
 
     /// Adds the rows stored before the index existed, oldest first, in short transactions; returns how
     /// many remain (0 when the index is complete, or when there is none). `maxChunks` lets the writer
-    /// take one transaction at a time between commits; `progress` sees the rows remaining after each.
+    /// take one transaction at a time between commits; a command run by hand may take a longer `budget`
+    /// (fewer, larger transactions index faster). `progress` sees the rows remaining after each.
     @available(*, noasync, message: "blocks on SQLite")
     @discardableResult
-    public func buildSearchIndex(maxChunks: Int = .max, progress: (Int) -> Void = { _ in }) throws(StoreError) -> Int {
+    public func buildSearchIndex(
+        maxChunks: Int = .max, budget: Duration = searchBackfillBudget, progress: (Int) -> Void = { _ in }
+    ) throws(StoreError) -> Int {
         for chunk in 1...max(1, maxChunks) {
             let remaining = try write { db -> Int in
                 guard try SearchIndex.exists(in: db) else { return 0 }
@@ -45,7 +48,7 @@ extension ExecutionStore {
                 var remaining = 0
                 repeat {
                     remaining = try SearchIndex.backfill(count: Self.searchBackfillSlice, in: db)
-                } while remaining > 0 && ContinuousClock.now - started < Self.searchBackfillBudget
+                } while remaining > 0 && ContinuousClock.now - started < budget
                 return remaining
             }
             progress(remaining)

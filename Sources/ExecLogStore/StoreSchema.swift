@@ -201,14 +201,21 @@ enum StoreSchema {
                     """)
         }
         migrator.registerMigration("v9") { db in
-            // Search and traces (docs/SEARCH.md). Lists by user and by tag walk an index, newest first,
-            // like the other filters (trace and session have theirs since v2). The full-text index
+            // Search and traces (docs/SEARCH.md). Lists by trace, session, user and tag walk an index
+            // newest first, like the other filters: v2's trace and session indexes gain `created_at`,
+            // so that a long session pages without sorting. The full-text index
             // starts empty: the rows already stored are added after the migration, a chunk at a time
             // (`buildSearchIndex`: execlogd between commits, or `execlog migrate`), so that a big
             // store opens at once. `SearchIndex.create` is part of this migration: it never changes;
             // a later change to the index is a migration of its own.
             try db.execute(
                 sql: """
+                    DROP INDEX ai_executions_trace_id;
+                    DROP INDEX ai_executions_session_id;
+                    CREATE INDEX ai_executions_trace_id_created_at ON ai_executions(trace_id, created_at)
+                        WHERE trace_id IS NOT NULL;
+                    CREATE INDEX ai_executions_session_id_created_at ON ai_executions(session_id, created_at)
+                        WHERE session_id IS NOT NULL;
                     CREATE INDEX ai_executions_user_id_created_at ON ai_executions(user_id, created_at)
                         WHERE user_id IS NOT NULL;
                     CREATE INDEX ai_executions_tagged_created_at ON ai_executions(created_at)

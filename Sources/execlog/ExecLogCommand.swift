@@ -13,7 +13,7 @@ struct ExecLogCommand: AsyncParsableCommand {
             EXECLOG_DB environment variable, else \(StoreOptions.defaultPath).
             """,
         subcommands: [
-            ListCommand.self, ShowCommand.self, StatsCommand.self, PricesCommand.self, RepriceCommand.self,
+            ListCommand.self, SearchCommand.self, ShowCommand.self, TraceCommand.self, SessionCommand.self, StatsCommand.self, PricesCommand.self, RepriceCommand.self,
             DeleteCommand.self, PruneCommand.self,
             DeadLettersCommand.self, StatusCommand.self, MigrateCommand.self, ServeCommand.self, KeygenCommand.self,
         ]

@@ -2,7 +2,7 @@ import ArgumentParser
 import ExecLogCLI
 import ExecLogStore
 
-/// The filters of `list` and `stats`.
+/// The filters of `list`, `search` and `stats`.
 struct FilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only this usage type (e.g. interview).", valueName: "name"))
     var usageType: String?
@@ -25,8 +25,25 @@ struct FilterOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Created before (same forms as --from).", valueName: "time"))
     var to: String?
 
+    @Option(help: ArgumentHelp("Only the executions of this trace.", valueName: "id"))
+    var trace: String?
+
+    @Option(help: ArgumentHelp("Only the executions of this session.", valueName: "id"))
+    var session: String?
+
+    @Option(help: ArgumentHelp("Only this user's executions.", valueName: "id"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Only executions with this tag.", valueName: "tag"))
+    var tag: String?
+
+    @Option(help: ArgumentHelp("Only executions whose text matches this search (as `execlog search`).", valueName: "query"))
+    var query: String?
+
     func filter() throws -> ExecutionFilter {
-        var filter = ExecutionFilter(usageType: usageType, provider: provider, modelName: model)
+        var filter = ExecutionFilter(
+            usageType: usageType, provider: provider, modelName: model, traceID: trace, sessionID: session, userID: user,
+            tag: tag, query: query)
         if let status {
             guard let parsed = ExecutionFilter.Status(rawValue: status.lowercased()) else {
                 throw CLIError("invalid status \(status.debugDescription): expected ok or error")

@@ -11,34 +11,23 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var filters: FilterOptions
-
-    @Option(parsing: .unconditional, help: "How many executions to show.")
-    var limit: String = "50"
+    @OptionGroup var page: PageOptions
 
     @Option(parsing: .unconditional, help: "How many matching executions to skip first.")
     var offset: String = "0"
 
-    @Option(help: ArgumentHelp("Continue after this cursor (printed at the end of a page).", valueName: "cursor"))
-    var after: String?
-
-    @Flag(help: "Write JSON: {\"executions\": [...], \"next_cursor\": ...}.")
-    var json = false
-
-    @Flag(help: "Write CSV with a header line.")
-    var csv = false
-
     func run() throws {
-        guard let limit = Int(limit), limit >= 0 else {
-            throw CLIError("invalid --limit \(limit.debugDescription): expected a whole number ≥ 0")
-        }
+        let limit = try page.validatedLimit()
         guard let offset = Int(offset), offset >= 0 else {
             throw CLIError("invalid --offset \(offset.debugDescription): expected a whole number ≥ 0")
         }
-        guard !(json && csv) else { throw CLIError("--json and --csv cannot be used together") }
+        let format = try page.format()
         let filter = try filters.filter()
-        let cursor = try after.map { try ListCursor(parsing: $0) }
-        let page = try store.open(.readOnly).list(filter, limit: limit, offset: offset, after: cursor)
-        let format: ListRenderer.Format = json ? .json : csv ? .csv : .table
-        print(try ListRenderer.render(page, format: format, style: .standardOutput), terminator: "")
+        let opened = try store.open(.readOnly)
+        if filter.query != nil { try SearchCommand.noteIndexBuild(opened) }
+        let result = try opened.list(filter, limit: limit, offset: offset, after: try page.cursor())
+        print(
+            try ListRenderer.render(result, format: format, style: .standardOutput, search: filter.query != nil),
+            terminator: "")
     }
 }

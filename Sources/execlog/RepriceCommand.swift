@@ -23,12 +23,11 @@ struct RepriceCommand: ParsableCommand {
         let book = try prices.book()
         let filter = try filters.filter()
         let executionStore = try store.open(.readWrite)
-        let terminal = isatty(STDERR_FILENO) == 1
+        let line = ProgressLine.standardError
         let result = try executionStore.reprice(filter, prices: book) { progress in
-            guard terminal else { return }
-            FileHandle.standardError.write(Data("\r\(Formatting.count(progress.examined)) executions read…".utf8))
+            line.update("\(Formatting.count(progress.examined)) executions read…")
         }
-        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        line.finish()
         print(
             "Repriced \(Formatting.plural(result.examined, "execution")): \(Formatting.count(result.changed)) changed, "
                 + "\(Formatting.count(result.unpriced)) without a known cost.")

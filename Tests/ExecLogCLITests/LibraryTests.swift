@@ -137,12 +137,12 @@ struct ListRendererTests {
             let text = ListRenderer.csv(page)
             #expect(
                 text.hasPrefix(
-                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,total_cost_usd,cost_source\r\n"
+                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,total_cost_usd,cost_source,trace_id,session_id,user_id\r\n"
                 ))
-            #expect(text.contains("\"rate limited, \"\"slow down\"\"\nthen retry\",0,price\r\n"))
+            #expect(text.contains("\"rate limited, \"\"slow down\"\"\nthen retry\",0,price,,,\r\n"))
             #expect(
                 text.contains(
-                    "01a21c58-7419-7000-8000-000000000001,2026-11-27T10:56:40.000Z,interview,anthropic,claude-sonnet-4-5,1200,34,1234,1234,ok,,0.00411,price\r\n"
+                    "01a21c58-7419-7000-8000-000000000001,2026-11-27T10:56:40.000Z,interview,anthropic,claude-sonnet-4-5,1200,34,1234,1234,ok,,0.00411,price,,,\r\n"
                 ))
             let records = parseCSV(text)
             try #require(records.count == 4)
@@ -150,10 +150,10 @@ struct ListRendererTests {
             #expect(records[0] == ListRenderer.csvColumns)
             #expect(records[2][0] == "01a21c58-7419-7000-8000-000000000002")
             // A failed call that reported no usage was not billed: $0, priced.
-            #expect(records[2][5...] == ["", "", "", "", "error", "rate limited, \"slow down\"\nthen retry", "0", "price"])
+            #expect(records[2][5...] == ["", "", "", "", "error", "rate limited, \"slow down\"\nthen retry", "0", "price", "", "", ""])
             // 1,200 input × $3/M + 34 output × $15/M; 5 × $1.25/M + 6 × $10/M.
-            #expect(records[1][11...] == ["0.00411", "price"])
-            #expect(records[3][11...] == ["0.00006625", "price"])
+            #expect(records[1][11...] == ["0.00411", "price", "", "", ""])
+            #expect(records[3][11...] == ["0.00006625", "price", "", "", ""])
             #expect(records.dropFirst().map { $0[0] } == page.executions.map(\.id))
         }
     }
@@ -177,7 +177,8 @@ struct ListRendererTests {
             try #require(items.count == 2)
             let keys: Set<String> = [
                 "id", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
-                "error_message", "created_at", "execution_time_ms", "cost_nano_usd", "cost_source",
+                "error_message", "created_at", "execution_time_ms", "cost_nano_usd", "cost_source", "trace_id",
+                "session_id", "user_id",
             ]
             for item in items { #expect(Set(item.keys) == keys) }
             #expect(items[0]["cost_nano_usd"] as? Int == 4_110_000 && items[0]["cost_source"] as? String == "price")

@@ -175,7 +175,7 @@ struct ListCommandTests {
             let result = try CLI.succeed(["list", "--db", store.path, "--csv", "--limit", "40"])
             #expect(
                 result.stdout.hasPrefix(
-                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,total_cost_usd,cost_source\r\n"
+                    "id,created_at,usage_type,provider,model_name,input_tokens,output_tokens,total_tokens,execution_time_ms,status,error_message,total_cost_usd,cost_source,trace_id,session_id,user_id\r\n"
                 ))
             // Every record ends in CRLF and none of these 40 holds a line break: 41 lines.
             let expected = store.expected().prefix(40)
@@ -183,7 +183,7 @@ struct ListCommandTests {
             #expect(result.stdout.components(separatedBy: "\r\n").count - 1 == 41)
             let records = parseCSV(result.stdout)
             #expect(records.count == 41)
-            #expect(records.allSatisfy { $0.count == 13 })
+            #expect(records.allSatisfy { $0.count == 16 })
             #expect(records.dropFirst().map { $0[0] } == expected.map(\.idString))
             #expect(breaks == 1, "the hand-made error with a newline is among the newest rows")
 

@@ -24,7 +24,8 @@ import Testing
             #expect(
                 Set(body.items.first?.keys.map { $0 } ?? []) == [
                     "id", "usage_type", "provider", "model_name", "input_tokens", "output_tokens", "total_tokens",
-                    "error_message", "created_at", "execution_time_ms", "cost_nano_usd", "cost_source",
+                    "error_message", "created_at", "execution_time_ms", "cost_nano_usd", "cost_source", "trace_id",
+                    "session_id", "user_id",
                 ])
         }
     }

@@ -48,7 +48,7 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(try store.count() == 50)
         #expect(try store.stats().totalExecutions == 50)  // the rollups were built from the rows
         #expect(try store.execution(executions[17].idString).usageType == executions[17].usageType)

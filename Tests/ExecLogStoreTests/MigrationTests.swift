@@ -10,7 +10,7 @@ import Testing
     @Test func createsTheLatestSchemaInAnEmptyFile() throws {
         let folder = try TemporaryFolder()
         let store = try ExecutionStore(path: folder.path("new/store.db"), mode: .create)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         let queue = try DatabaseQueue(path: store.path)
         try queue.read { db in
             #expect(try db.tableExists("ai_executions"))
@@ -48,8 +48,13 @@ import Testing
         #expect(throws: StoreError.schemaOutdated(path: path)) { try ExecutionStore(path: path, mode: .readOnly) }
 
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try store.schemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(try store.pageSize() == 4_096, "a store keeps the page size it was created with")
+        // v9's search index starts empty; the rows stored before are indexed after the migration.
+        #expect(try store.searchIndexState() == .building(remainingRows: 1))
+        #expect(try store.list(ExecutionFilter(query: "hi")).executions.isEmpty)
+        #expect(try store.buildSearchIndex() == 0)
+        #expect(try store.list(ExecutionFilter(query: "hi")).executions.map(\.id) == ["0192f0c1-3a5b-7c3d-8e4f-1a2b3c4d5e6f"])
         let old = try store.execution("0192f0c1")
         #expect(old.totalTokens == 30)
         #expect(old.inputMessages == [["role": "user", "content": "hi"]])

@@ -25,8 +25,26 @@ import Testing
                 && (filter.status.map { ($0 == .error) == execution.isError } ?? true)
                 && (filter.from.map { execution.createdAt >= $0 } ?? true)
                 && (filter.to.map { execution.createdAt < $0 } ?? true)
+                && (filter.traceID.map { execution.traceID == $0 } ?? true)
+                && (filter.sessionID.map { execution.sessionID == $0 } ?? true)
+                && (filter.userID.map { execution.userID == $0 } ?? true)
+                && (filter.tag.map { execution.tags.contains($0) } ?? true)
+                && (filter.query.map { Self.says(execution, word: $0) } ?? true)
         }.sorted { ($0.createdAt, $0.idString) > ($1.createdAt, $1.idString) }.map(\.idString)
     }
+
+    /// True when one of the texts the search index holds contains `word` (the generator's texts have
+    /// no word that merely starts with the ones tested).
+    static func says(_ execution: Execution, word: String) -> Bool {
+        var texts = [execution.systemPrompt, execution.responseContent, execution.errorMessage].compactMap { $0 }
+        if case .array(let messages) = execution.inputMessages {
+            texts += messages.compactMap { $0["content"]?.stringValue }
+        }
+        return texts.contains { $0.lowercased().contains(word.lowercased()) }
+    }
+
+    /// Values the fixtures hold: a user with several executions, a session, a trace.
+    static let sample = Fixtures.executions(1_200)[411]
 
     static let filters: [ExecutionFilter] = [
         ExecutionFilter(),
@@ -43,6 +61,16 @@ import Testing
             modelName: "claude-haiku-4-5", status: .ok, from: Fixtures.start.addingTimeInterval(60),
             to: Fixtures.start.addingTimeInterval(40_000)),
         ExecutionFilter(provider: "nobody"),
+        ExecutionFilter(traceID: sample.traceID),
+        ExecutionFilter(sessionID: sample.sessionID),
+        ExecutionFilter(userID: sample.userID),
+        ExecutionFilter(status: .ok, userID: sample.userID),
+        ExecutionFilter(tag: "retry"),
+        ExecutionFilter(provider: "openai", tag: "retry"),
+        ExecutionFilter(tag: "nothing-has-it"),
+        ExecutionFilter(query: "incident"),
+        ExecutionFilter(provider: "google", query: "INCIDENT"),
+        ExecutionFilter(to: Fixtures.start.addingTimeInterval(30_000), query: "payment"),
     ]
 
     @Test(arguments: filters)
@@ -70,7 +98,8 @@ import Testing
         #expect(seen == expected)
     }
 
-    @Test(arguments: filters)
+    /// A search is driven by the full-text index: its hits are sorted (docs/SEARCH.md).
+    @Test(arguments: filters.filter { $0.query == nil })
     func noListQueryScansTheTable(_ filter: ExecutionFilter) throws {
         let cursor = ListCursor(createdAt: Timestamp.format(Fixtures.start.addingTimeInterval(30_000)), id: UUID.v7().uuidString.lowercased())
         for plan in [try store.listQueryPlan(filter), try store.listQueryPlan(filter, after: cursor)] {
@@ -131,7 +160,11 @@ import Testing
 
 extension ExecutionFilter: CustomTestStringConvertible {
     public var testDescription: String {
-        [usageType, provider, modelName, status?.rawValue, from.map(Timestamp.format), to.map(Timestamp.format)]
+        [
+            usageType, provider, modelName, status?.rawValue, from.map(Timestamp.format), to.map(Timestamp.format),
+            traceID.map { "trace \($0)" }, sessionID.map { "session \($0)" }, userID.map { "user \($0)" },
+            tag.map { "tag \($0)" }, query.map { "query \($0)" },
+        ]
             .compactMap { $0 }.joined(separator: " ").nilIfEmpty ?? "no filter"
     }
 }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import ExecLogCLI
+import ExecLogStore
+
+/// How `list` and `search` page and write their results.
+struct PageOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "How many executions to show.")
+    var limit: String = "50"
+
+    @Option(help: ArgumentHelp("Continue after this cursor (printed at the end of a page).", valueName: "cursor"))
+    var after: String?
+
+    @Flag(help: "Write JSON: {\"executions\": [...], \"next_cursor\": ...}.")
+    var json = false
+
+    @Flag(help: "Write CSV with a header line.")
+    var csv = false
+
+    func validatedLimit() throws -> Int {
+        guard let value = Int(limit), value >= 0 else {
+            throw CLIError("invalid --limit \(limit.debugDescription): expected a whole number ≥ 0")
+        }
+        return value
+    }
+
+    func cursor() throws -> ListCursor? {
+        try after.map { try ListCursor(parsing: $0) }
+    }
+
+    func format() throws -> ListRenderer.Format {
+        guard !(json && csv) else { throw CLIError("--json and --csv cannot be used together") }
+        return json ? .json : csv ? .csv : .table
+    }
+}
