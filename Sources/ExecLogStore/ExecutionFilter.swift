@@ -51,7 +51,12 @@ public struct ExecutionFilter: Sendable, Equatable {
     }
 
     /// SQL conditions on `ai_executions` and their arguments; empty when there is nothing to filter.
-    var sqlConditions: (conditions: [String], arguments: StatementArguments) {
+    var sqlConditions: (conditions: [String], arguments: StatementArguments) { sqlConditions(searchDrives: true) }
+
+    /// With `searchDrives` false, the search's condition cannot be used to find rows (its `rowid` is
+    /// written `+rowid`): SQLite then walks an index in time order and checks each row against the
+    /// search's hits, which stops early when hits are many (`ExecutionStore.list`).
+    func sqlConditions(searchDrives: Bool) -> (conditions: [String], arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments = StatementArguments()
         let equalities: [(column: String, value: String?)] = [
@@ -83,7 +88,8 @@ public struct ExecutionFilter: Sendable, Equatable {
             arguments += [tag]
         }
         if let query {
-            conditions.append("rowid IN (SELECT rowid FROM \(SearchIndex.table) WHERE \(SearchIndex.table) MATCH ?)")
+            conditions.append(
+                "\(searchDrives ? "" : "+")rowid IN (SELECT rowid FROM \(SearchIndex.table) WHERE \(SearchIndex.table) MATCH ?)")
             arguments += [query]
         }
         return (conditions, arguments)

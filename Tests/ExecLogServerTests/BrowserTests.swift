@@ -34,12 +34,23 @@ import Testing
         rich.reasoningTokens = 600
         var caller = execution(180, "openai", "gpt-5-mini", input: 1_000, output: 200)
         caller.costUSD = 0.001234567
-        return [
-            "unpriced": execution(60, "nobody", "mystery-model", input: 1_200, output: 300),
+        var unpriced = execution(60, "nobody", "mystery-model", input: 1_200, output: 300)
+        unpriced.responseContent = "<img src=x> Something about a <b>zebra</b>."
+        let cases = [
+            "unpriced": unpriced,
             "priced": rich,
             "caller": caller,
             "no_usage": execution(240, "openai", "gpt-5", input: nil, output: nil),
         ]
+        // One session of two traces (three calls and one), for the timelines; a user id with HTML in it, for the
+        // page to show as text.
+        return cases.mapValues { execution in
+            var execution = execution
+            execution.sessionID = "browser-session"
+            execution.traceID = execution.modelName == "gpt-5" ? "browser-trace-2" : "browser-trace-1"
+            execution.userID = "<b>browser</b> user"
+            return execution
+        }
     }()
 
     static func addCostCases(store path: String) throws {

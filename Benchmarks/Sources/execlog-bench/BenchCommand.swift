@@ -10,6 +10,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "execlog-bench",
         abstract: "The measuring tools of scripts/bench.",
         subcommands: [RawInsertCommand.self, EndToEndCommand.self, QueriesCommand.self, StorageCommand.self,
-                      PrivacyCommand.self, PricingCommand.self, RecordTailCommand.self, ReportCommand.self]
+                      PrivacyCommand.self, PricingCommand.self, SearchCommand.self, RecordTailCommand.self, ReportCommand.self]
     )
 }

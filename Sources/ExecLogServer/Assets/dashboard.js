@@ -13,8 +13,21 @@
   const COST_MODELS_SHOWN = 7; // the cost chart by model stacks the costliest models and one "Other"
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
+  // Every filter: its name in the page's state, and in the API's query and the page's address (#usage_type=…&q=…).
+  // The selects, the dates and the search box set some; the chips show the rest (and the search).
+  const FILTERS = [
+    ['usageType', 'usage_type'], ['provider', 'provider'], ['hasError', 'has_error'], ['startDate', 'start_date'],
+    ['endDate', 'end_date'], ['traceId', 'trace_id'], ['sessionId', 'session_id'], ['userId', 'user_id'], ['tag', 'tag'], ['q', 'q'],
+  ];
+  const CHIPS = [['traceId', 'trace'], ['sessionId', 'session'], ['userId', 'user'], ['tag', 'tag'], ['q', 'search']];
+  const SEARCH_DELAY_MS = 350;
+
+  function emptyFilters() {
+    return Object.fromEntries(FILTERS.map(([key]) => [key, '']));
+  }
+
   const state = {
-    filters: { usageType: '', provider: '', hasError: '', startDate: '', endDate: '' },
+    filters: emptyFilters(),
     limit: 50,
     cursors: [null], // cursors[n] opens page n (keyset paging: page 500 costs what page 1 costs)
     page: 0,
@@ -26,6 +39,7 @@
     stats: null,
     series: null,
     costView: 'provider', // the cost chart's split: 'provider' or 'model'
+    view: null, // the open timeline, { kind: 'trace' | 'session', id }, kept in the address too
   };
 
   const $ = (id) => document.getElementById(id);
@@ -123,9 +137,9 @@
 
   async function getJSON(path, params = {}) {
     const url = new URL(path, window.location.origin);
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== '' && value !== null && value !== undefined) url.searchParams.set(key, value);
-    }
+    // Spaces as %20, not as the + of URLSearchParams: the server reads a + as a plus (a search query has them).
+    url.search = Object.entries(params).filter(([, value]) => value !== '' && value !== null && value !== undefined)
+      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
     let response;
     try {
       response = await fetch(url, { headers: { Accept: 'application/json' } });
@@ -134,14 +148,22 @@
     }
     let body = null;
     try { body = await response.json(); } catch (error) { body = null; }
-    if (!response.ok) throw new Error(body && body.error ? body.error : `${response.status} ${response.statusText}`);
+    if (!response.ok) {
+      const failure = new Error(body && body.error ? body.error : `${response.status} ${response.statusText}`);
+      failure.status = response.status;
+      failure.parameter = body && body.parameter ? body.parameter : null;
+      throw failure;
+    }
     return body;
   }
 
+  // The one place that turns the filters into the API's parameters, for the list, the stats and the time series.
   function filterParams() {
-    const f = state.filters;
-    return { usage_type: f.usageType, provider: f.provider, has_error: f.hasError, start_date: f.startDate, end_date: f.endDate };
+    return Object.fromEntries(FILTERS.map(([key, name]) => [name, state.filters[key]]));
   }
+
+  // A search the server refused (400 bad syntax, 409 no index): said beside the search box, not as a broken page.
+  const isSearchError = (error) => Boolean(error && error.parameter === 'q');
 
   function providerColor(name) {
     let index = state.providers.indexOf(name);
@@ -169,13 +191,18 @@
     showError('');
     const results = await Promise.allSettled([loadFacets(), loadStats(generation), loadCharts(generation), loadPage()]);
     if (generation !== state.generation) return;
-    const failure = results.find((result) => result.status === 'rejected');
-    showError(failure ? failure.reason.message : '');
+    const failures = results.filter((result) => result.status === 'rejected').map((result) => result.reason);
+    const searchFailure = failures.find(isSearchError);
+    const failure = failures.find((error) => !isSearchError(error));
+    showSearchError(searchFailure ? searchFailure.message : '');
+    showError(failure ? failure.message : '');
+    // Totals and charts of the last good query would not be this query's: dimmed until it is fixed.
+    for (const selector of ['.cards', '.charts']) document.querySelector(selector).classList.toggle('stale', Boolean(searchFailure));
     $('refresh').classList.remove('loading');
     $('refresh').disabled = false;
     document.querySelector('.cards').classList.remove('loading');
     $('updated-at').textContent = `Updated ${new Date().toLocaleTimeString()}`;
-    document.body.dataset.state = failure ? 'error' : 'ready';
+    document.body.dataset.state = failure || searchFailure ? 'error' : 'ready';
     if (window.execlogFirstLoadMs === undefined) window.execlogFirstLoadMs = performance.now();
   }
 
@@ -235,7 +262,8 @@
     } catch (error) {
       if (generation !== state.pageGeneration) return;
       renderRows([]);
-      setTableState(`Could not load executions: ${error.message}`, true);
+      if (isSearchError(error)) setTableState('No executions: the search above cannot be run as it is written.');
+      else setTableState(`Could not load executions: ${error.message}`, true);
       throw error;
     } finally {
       if (generation === state.pageGeneration) {
@@ -331,8 +359,52 @@
     return cell;
   }
 
+  // A search hit's excerpt: the matched terms in <mark>, the rest as text. The API sends { segments: [...] }
+  // (a bare array is read too).
+  function snippetNode(snippet) {
+    const segments = Array.isArray(snippet) ? snippet : (snippet && snippet.segments) || [];
+    const node = el('p', { className: 'snippet' });
+    for (const segment of segments) {
+      node.append(segment.match ? el('mark', { text: segment.text }) : document.createTextNode(segment.text));
+    }
+    if (!segments.length) node.append(el('span', { className: 'muted', text: 'Matched outside the excerpted text.' }));
+    return node;
+  }
+
+  // The second line of a search hit in the table, under its row.
+  function snippetRow(item, columns) {
+    const row = el('tr', { className: 'snippet-row', 'data-for': item.id },
+      el('td', { colspan: String(columns) }, snippetNode(item.snippet)));
+    row.addEventListener('click', () => openDetail(item.id));
+    return row;
+  }
+
+  // Long ids (a trace's 32 hex digits) by their start; the whole id is in the title.
+  const shortId = (id) => (id.length > 20 ? `${id.slice(0, 8)}…` : id);
+
+  // An id that leads somewhere (a trace's or a session's timeline, a user's executions): a button that reads as
+  // a link, inside rows that open the detail themselves.
+  function idLink(kind, id, { short = false } = {}) {
+    const actions = {
+      trace: ['Open the timeline of trace', () => openTimeline('trace', id)],
+      session: ['Open the timeline of session', () => openTimeline('session', id)],
+      user: ['Show only the executions of user', () => addFilter('userId', id)],
+      tag: ['Show only the executions tagged', () => addFilter('tag', id)],
+    };
+    const [title, action] = actions[kind];
+    const button = el('button', {
+      type: 'button', className: `id-link ${kind}`, 'data-kind': kind, 'data-value': id, title: `${title} ${id}`,
+      text: short ? shortId(id) : id,
+    });
+    button.addEventListener('click', (event) => { event.stopPropagation(); action(); });
+    // Enter on the link is the link's, not the row's (Escape still closes the drawer).
+    button.addEventListener('keydown', (event) => { if (event.key === 'Enter' || event.key === ' ') event.stopPropagation(); });
+    return button;
+  }
+
   function renderRows(items) {
-    const rows = items.map((item) => {
+    const columns = $('executions-table').tHead.rows[0].cells.length;
+    const rows = items.flatMap((item) => {
       const isError = item.error_message !== null;
       const row = el('tr', { tabindex: '0', 'data-id': item.id },
         el('td', { title: item.created_at, text: shortTime.format(new Date(item.created_at)) }),
@@ -346,10 +418,13 @@
         el('td', { className: 'number duration', text: duration(item.execution_time_ms) }),
         el('td', { className: 'status' }, el('span', {
           className: `badge ${isError ? 'error' : 'ok'}`, text: isError ? 'Error' : 'Success', title: item.error_message ?? '',
-        })));
+        })),
+        el('td', { className: 'trace' }, item.trace_id ? idLink('trace', item.trace_id, { short: true }) : el('span', { className: 'muted', text: '–' })));
       row.addEventListener('click', () => openDetail(item.id));
       row.addEventListener('keydown', (event) => { if (event.key === 'Enter') openDetail(item.id); });
-      return row;
+      if (item.snippet === undefined || item.snippet === null) return [row];
+      row.classList.add('has-snippet');
+      return [row, snippetRow(item, columns)];
     });
     $('executions-table').tBodies[0].replaceChildren(...rows);
     state.rowsOnPage = items.length;
@@ -389,6 +464,120 @@
     $('detail-id').textContent = '';
   }
 
+  // ---- Timelines: the executions of one trace or session on a common time line ----
+
+  const sameView = (kind, id) => Boolean(state.view && state.view.kind === kind && state.view.id === id);
+
+  async function openTimeline(kind, id) {
+    closeDetail();
+    state.view = { kind, id };
+    writeAddress();
+    const overlay = $('timeline');
+    overlay.hidden = false;
+    overlay.dataset.state = 'loading';
+    overlay.dataset.kind = kind;
+    $('timeline-title').textContent = kind === 'trace' ? 'Trace' : 'Session';
+    $('timeline-id').textContent = id;
+    $('timeline-body').replaceChildren(el('div', { className: 'detail-state', text: `Loading the ${kind}…` }));
+    $('timeline-close').focus();
+    try {
+      const timeline = await getJSON(`/api/v1/${kind === 'trace' ? 'traces' : 'sessions'}/${encodeURIComponent(id)}`);
+      if (!sameView(kind, id)) return;
+      renderTimeline(timeline);
+      overlay.dataset.state = 'ready';
+    } catch (error) {
+      if (!sameView(kind, id)) return;
+      $('timeline-body').replaceChildren(el('div', { className: 'detail-state error', text: `Could not load the ${kind}: ${error.message}` }));
+      overlay.dataset.state = 'error';
+    }
+  }
+
+  function closeTimeline() {
+    $('timeline').hidden = true;
+    state.view = null;
+    writeAddress();
+  }
+
+  function renderTimeline(t) {
+    const totals = t.totals;
+    const tile = (label, value, text, id, note) => el('div', { className: 'token-card', id, 'data-value': String(value) },
+      el('span', { text: label }), el('strong', { text }), note ? el('small', { className: 'unpriced-note', text: note }) : null);
+    const priced = totals.executions - totals.unpriced_executions;
+    const filterKey = t.kind === 'trace' ? 'traceId' : 'sessionId';
+    const filter = el('button', { type: 'button', className: 'button', id: 'timeline-filter', text: `Filter the list by this ${t.kind}` });
+    filter.addEventListener('click', () => addFilter(filterKey, t.id));
+    const started = t.start ? `Started ${longTime.format(new Date(t.start))} · ${duration(totals.execution_time_ms)} of calls` : '';
+    const parts = [
+      el('div', { className: 'timeline-actions' }, filter, el('span', { className: 'muted', text: started }), ...sharedLinks(t)),
+      el('div', { className: 'token-cards timeline-totals' },
+        tile('Calls', totals.executions, count(totals.executions), 'timeline-calls'),
+        tile('Tokens', totals.total_tokens, count(totals.total_tokens), 'timeline-tokens'),
+        tile('Span', t.span_ms, duration(t.span_ms), 'timeline-span'),
+        tile('Errors', totals.errors, count(totals.errors), 'timeline-errors'),
+        tile('Cost', totals.cost_nano_usd, priced > 0 ? money(totals.cost_nano_usd) : 'Unknown', 'timeline-cost',
+          totals.unpriced_executions ? `${count(totals.unpriced_executions)} unpriced` : '')),
+    ];
+    if (t.truncated) {
+      parts.push(el('p', { className: 'cost-message not-priced', text: `Only the first ${count(t.executions.length)} executions of this ${t.kind} are shown.` }));
+    }
+    const span = Math.max(1, t.span_ms);
+    if (t.kind === 'session') {
+      // A session's calls, grouped by their trace (in the order the traces began), on the session's time line.
+      const groups = new Map();
+      for (const x of t.executions) {
+        const key = x.trace_id ?? '';
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(x);
+      }
+      for (const [traceId, executions] of groups) {
+        parts.push(el('section', { className: 'section timeline-group', 'data-trace': traceId },
+          el('h3', {}, traceId ? 'Trace ' : 'No trace', traceId ? idLink('trace', traceId, { short: true }) : null,
+            ` · ${count(executions.length)} ${executions.length === 1 ? 'call' : 'calls'}`),
+          timelineList(executions, span)));
+      }
+    } else {
+      parts.push(el('section', { className: 'section' }, el('h3', { text: 'Calls' }), timelineList(t.executions, span)));
+    }
+    $('timeline-body').replaceChildren(...parts);
+  }
+
+  // The session and user the whole timeline shares, as links (a trace is usually one session's, one user's).
+  function sharedLinks(t) {
+    const links = [];
+    for (const [kind, key] of [['session', 'session_id'], ['user', 'user_id']]) {
+      if (kind === t.kind) continue;
+      const values = [...new Set(t.executions.map((x) => x[key]))];
+      if (values.length === 1 && values[0]) links.push(el('span', { className: 'muted' }, `${kind}: `, idLink(kind, values[0], { short: true })));
+    }
+    return links;
+  }
+
+  function timelineList(executions, span) {
+    return el('ol', { className: 'timeline' }, ...executions.map((x) => timelineRow(x, span)));
+  }
+
+  // One call: when it started (after the first), a bar for how long it took on the common scale, what it was.
+  function timelineRow(x, span) {
+    const isError = x.error_message !== null;
+    const bar = el('span', { className: `timeline-bar${isError ? ' error' : ''}` });
+    bar.style.left = `${Math.min(100, (x.start_offset_ms / span) * 100)}%`;
+    bar.style.width = `${Math.min(100, ((x.execution_time_ms ?? 0) / span) * 100)}%`;
+    const tokens = x.total_tokens ?? (x.input_tokens === null && x.output_tokens === null ? null
+      : (x.input_tokens ?? 0) + (x.output_tokens ?? 0));
+    const button = el('button', {
+      type: 'button', className: 'timeline-row', 'data-id': x.id, 'data-offset': String(x.start_offset_ms),
+      title: `${x.usage_type} · ${x.provider} / ${x.model_name}\n${x.created_at}, took ${duration(x.execution_time_ms)}`
+        + `${isError ? `\n${x.error_message}` : ''}`,
+    },
+    el('span', { className: 'timeline-offset', text: `+${duration(x.start_offset_ms)}` }),
+    el('span', { className: 'timeline-track', 'aria-hidden': 'true' }, bar),
+    el('span', { className: 'timeline-model', text: x.model_name }),
+    el('span', { className: 'timeline-tokens', text: tokens === null ? 'no usage' : `${count(tokens)} tok` }),
+    el('span', { className: `timeline-status badge ${isError ? 'error' : 'ok'}`, text: isError ? 'Error' : 'OK' }));
+    button.addEventListener('click', () => openDetail(x.id));
+    return el('li', {}, button);
+  }
+
   function section(title, ...children) {
     return el('section', { className: 'section' }, el('h3', { text: title }), ...children);
   }
@@ -420,10 +609,10 @@
       ['Duration', duration(x.execution_time_ms)],
       ['First token after', x.time_to_first_token_ms === null ? null : duration(x.time_to_first_token_ms)],
       ['Finish reason', x.finish_reason],
-      ['Trace', x.trace_id],
-      ['Session', x.session_id],
-      ['User', x.user_id],
-      ['Tags', x.tags && x.tags.length ? x.tags.join(', ') : null],
+      ['Trace', x.trace_id ? idLink('trace', x.trace_id) : null],
+      ['Session', x.session_id ? idLink('session', x.session_id) : null],
+      ['User', x.user_id ? idLink('user', x.user_id) : null],
+      ['Tags', x.tags && x.tags.length ? el('span', { className: 'id-links' }, ...x.tags.map((tag) => idLink('tag', tag))) : null],
       ['Model id', x.ai_model_id],
     ])));
     const tokenCard = (label, value, id) => el('div', { className: 'token-card', id },
@@ -832,19 +1021,135 @@
     container.replaceChildren(chart);
   }
 
-  // ---- Wiring ----
+  // ---- Filters: the controls, the chips and the address ----
 
+  function showSearchError(message) {
+    const node = $('search-error');
+    node.textContent = message;
+    node.hidden = !message;
+    $('filter-q').setAttribute('aria-invalid', message ? 'true' : 'false');
+  }
+
+  // The filters the selects do not show, and the search, as chips that remove themselves.
+  function renderChips() {
+    const chips = CHIPS.filter(([key]) => state.filters[key]).map(([key, label]) => {
+      const value = state.filters[key];
+      const remove = el('button', { type: 'button', className: 'chip-remove', 'aria-label': `Remove the filter ${label}: ${value}`, text: '×' });
+      remove.addEventListener('click', () => removeFilter(key));
+      return el('span', { className: 'filter-chip', 'data-filter': key, title: `${label}: ${value}` },
+        el('span', { className: 'chip-label', text: `${label}:` }),
+        el('span', { className: 'chip-value', text: key === 'q' ? value : shortId(value) }), remove);
+    });
+    $('filter-chips').replaceChildren(...chips);
+    $('filter-chips').hidden = !chips.length;
+  }
+
+  function addFilter(key, value) {
+    closeDetail();
+    $('timeline').hidden = true;
+    state.view = null;
+    state.filters[key] = value;
+    applyFilters();
+  }
+
+  function removeFilter(key) {
+    state.filters[key] = '';
+    if (key === 'q') $('filter-q').value = '';
+    applyFilters();
+  }
+
+  // From the selects, the dates and the search box; the chips' filters stay.
   function readFilters() {
-    state.filters = {
+    Object.assign(state.filters, {
       usageType: $('filter-usage-type').value,
       provider: $('filter-provider').value,
       hasError: $('filter-status').value,
       startDate: $('filter-start-date').value,
       endDate: $('filter-end-date').value,
-    };
+      q: $('filter-q').value.trim(),
+    });
+    applyFilters();
+  }
+
+  function applyFilters() {
+    clearTimeout(state.searchTimer);
     state.cursors = [null];
     state.page = 0;
+    writeAddress();
+    renderChips();
     loadAll();
+  }
+
+  function showFiltersInControls() {
+    const f = state.filters;
+    for (const [id, value] of [['filter-usage-type', f.usageType], ['filter-provider', f.provider], ['filter-status', f.hasError],
+      ['filter-start-date', f.startDate], ['filter-end-date', f.endDate], ['filter-q', f.q]]) {
+      const control = $(id);
+      // A select without the option yet (facets not loaded): loadFacets adds and selects it.
+      if (control.tagName === 'SELECT' && value && ![...control.options].some((option) => option.value === value)) {
+        control.append(el('option', { value, text: value }));
+      }
+      control.value = value;
+    }
+  }
+
+  // The address holds the view: the filters by their API names, and the open timeline (#q=…&user_id=…&trace=…),
+  // so that a view can be reloaded and shared.
+  function address() {
+    const params = new URLSearchParams();
+    for (const [key, name] of FILTERS) if (state.filters[key]) params.set(name, state.filters[key]);
+    if (state.view) params.set(state.view.kind, state.view.id);
+    const text = params.toString();
+    return text ? `#${text}` : '';
+  }
+
+  function writeAddress() {
+    const hash = address();
+    if (hash === (window.location.hash === '#' ? '' : window.location.hash)) return;
+    window.history.pushState(null, '', hash || `${window.location.pathname}${window.location.search}`);
+  }
+
+  // Reads the address into the state; answers the timeline it names.
+  function readAddress() {
+    const params = new URLSearchParams(window.location.hash.slice(1));
+    state.filters = Object.fromEntries(FILTERS.map(([key, name]) => [key, (params.get(name) || '').trim()]));
+    const kind = ['trace', 'session'].find((name) => params.get(name));
+    return kind ? { kind, id: params.get(kind) } : null;
+  }
+
+  // Back, forward, or an address edited by hand: the page follows it.
+  function followAddress() {
+    if (address() === (window.location.hash === '#' ? '' : window.location.hash)) return;
+    const before = JSON.stringify(state.filters);
+    const view = readAddress();
+    showFiltersInControls();
+    renderChips();
+    if (JSON.stringify(state.filters) !== before) {
+      state.cursors = [null];
+      state.page = 0;
+      loadAll();
+    }
+    if (view && !sameView(view.kind, view.id)) openTimeline(view.kind, view.id);
+    if (!view && state.view) { $('timeline').hidden = true; state.view = null; }
+  }
+
+  // ---- Wiring ----
+
+  function wireSearch() {
+    const run = () => {
+      clearTimeout(state.searchTimer);
+      const q = $('filter-q').value.trim();
+      if (q === state.filters.q) return;
+      state.filters.q = q;
+      applyFilters();
+    };
+    $('filter-q').addEventListener('input', () => {
+      clearTimeout(state.searchTimer);
+      state.searchTimer = setTimeout(run, SEARCH_DELAY_MS);
+    });
+    $('filter-q').addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') { event.preventDefault(); run(); }
+    });
   }
 
   function start() {
@@ -852,9 +1157,11 @@
       $(id).addEventListener('change', readFilters);
     }
     $('filter-clear').addEventListener('click', () => {
-      for (const id of ['filter-usage-type', 'filter-provider', 'filter-status', 'filter-start-date', 'filter-end-date']) $(id).value = '';
-      readFilters();
+      state.filters = emptyFilters();
+      showFiltersInControls();
+      applyFilters();
     });
+    wireSearch();
     $('refresh').addEventListener('click', loadAll);
     $('page-size').addEventListener('change', () => {
       state.limit = Number($('page-size').value);
@@ -878,7 +1185,16 @@
     }
     $('detail-close').addEventListener('click', closeDetail);
     $('detail').addEventListener('click', (event) => { if (event.target === $('detail')) closeDetail(); });
-    document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !$('detail').hidden) closeDetail(); });
+    $('timeline-close').addEventListener('click', closeTimeline);
+    $('timeline').addEventListener('click', (event) => { if (event.target === $('timeline')) closeTimeline(); });
+    // Escape closes the drawer on top: an execution's detail over a timeline, then the timeline.
+    document.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      if (!$('detail').hidden) closeDetail();
+      else if (!$('timeline').hidden) closeTimeline();
+    });
+    window.addEventListener('popstate', followAddress);
+    window.addEventListener('hashchange', followAddress);
     let resizeTimer = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
@@ -887,7 +1203,11 @@
         if (state.stats) { renderProviders(state.stats); renderCostModels(state.stats); }
       }, 120);
     });
+    const view = readAddress();
+    showFiltersInControls();
+    renderChips();
     loadAll();
+    if (view) openTimeline(view.kind, view.id);
   }
 
   start();
