@@ -29,6 +29,6 @@ public enum BreakdownReport {
     }
 
     public static func json(_ breakdown: ExecutionBreakdown) throws(CLIError) -> String {
-        try TimelineReport.encodeJSON(breakdown, what: "the breakdown")
+        try JSONOutput.text(breakdown, what: "the breakdown")
     }
 }

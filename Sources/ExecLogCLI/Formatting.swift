@@ -17,13 +17,15 @@ public enum Formatting {
         return value < 0 ? "-" + grouped : grouped
     }
 
-    /// `850` → `850 ms`, `1234` → `1.23 s`, `754000` → `12m 34s`.
+    /// `850` → `850 ms`, `1234` → `1.23 s`, `754000` → `12m 34s`, `9000000` → `2h 30m`, and days past 24 hours.
     public static func milliseconds(_ value: Int?) -> String {
         guard let value else { return "–" }
         if value < 1_000 { return "\(value) ms" }
         // Below 59,995 ms two decimals cannot round up to "60.00 s".
         if value < 59_995 { return String(format: "%.2f s", Double(value) / 1_000) }
-        return "\(value / 60_000)m \(value % 60_000 / 1_000)s"
+        if value < 3_600_000 { return "\(value / 60_000)m \(value % 60_000 / 1_000)s" }
+        if value < 86_400_000 { return "\(value / 3_600_000)h \(value % 3_600_000 / 60_000)m" }
+        return "\(value / 86_400_000)d \(value % 86_400_000 / 3_600_000)h"
     }
 
     public static func milliseconds(_ value: Double?) -> String {

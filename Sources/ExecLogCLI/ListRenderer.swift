@@ -62,14 +62,7 @@ public enum ListRenderer {
                 try container.encode(nextCursor, forKey: .nextCursor)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
-        do {
-            let data = try encoder.encode(Body(executions: page.executions, nextCursor: page.nextCursor?.description))
-            return String(decoding: data, as: UTF8.self) + "\n"
-        } catch {
-            throw CLIError("cannot write the executions as JSON: \(error)", kind: .unavailable)
-        }
+        return try JSONOutput.text(Body(executions: page.executions, nextCursor: page.nextCursor?.description), what: "the executions")
     }
 
     /// A search hit's snippet on one line, its matches highlighted on a terminal.

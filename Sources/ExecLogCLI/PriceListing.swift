@@ -113,12 +113,6 @@ public enum PriceListing {
     }
 
     public static func json(_ rows: [Row]) throws(CLIError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
-        } catch {
-            throw CLIError("cannot write the prices as JSON: \(error)", kind: .unavailable)
-        }
+        try JSONOutput.text(rows, what: "the prices")
     }
 }

@@ -84,16 +84,6 @@ public enum TimelineReport {
 
     /// The timeline as JSON (`ExecutionTimeline`'s form, the REST API's).
     public static func json(_ timeline: ExecutionTimeline) throws(CLIError) -> String {
-        try encodeJSON(timeline, what: "the timeline")
-    }
-
-    static func encodeJSON(_ value: some Encodable, what: String) throws(CLIError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-        } catch {
-            throw CLIError("cannot write \(what) as JSON: \(error)", kind: .unavailable)
-        }
+        try JSONOutput.text(timeline, what: "the timeline")
     }
 }

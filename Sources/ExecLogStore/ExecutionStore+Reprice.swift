@@ -32,6 +32,7 @@ extension ExecutionStore {
         _ filter: ExecutionFilter = ExecutionFilter(), prices: PriceBook, sliceSize: Int = repriceSliceSize,
         progress: (RepriceResult) -> Void = { _ in }
     ) throws(StoreError) -> RepriceResult {
+        try read { db in try Self.checkSearch(filter, db) }
         var result = RepriceResult()
         var position: (createdAt: String, id: String)?
         let (conditions, filterArguments) = filter.sqlConditions

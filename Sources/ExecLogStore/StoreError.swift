@@ -30,7 +30,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidCursor(let text): "not a list cursor: \(text)"
         case .invalidSearchQuery(let query, let reason): "invalid search query \(query.debugDescription): \(reason)"
         case .noSearchIndex:
-            "this store has no search index: execlogd runs with --no-search-index (start it without, or run `execlog migrate --search-index`)"
+            "this store has no search index: execlogd runs with --no-search-index (start it without to build one)"
         case .database(let message): "database error: \(message)"
         }
     }

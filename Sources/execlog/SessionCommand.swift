@@ -1,5 +1,4 @@
 import ArgumentParser
-import ExecLogCLI
 import ExecLogStore
 
 struct SessionCommand: ParsableCommand {
@@ -8,15 +7,7 @@ struct SessionCommand: ParsableCommand {
         abstract: "Every execution of a session in time order, grouped by trace, with the session's totals."
     )
 
-    @Argument(help: "The session id (as the executions carry it).")
-    var id: String
+    @OptionGroup var options: TimelineOptions
 
-    @OptionGroup var store: StoreOptions
-
-    @Flag(help: "Write the timeline as JSON.")
-    var json = false
-
-    func run() throws {
-        try TraceCommand.show(.session, id: id, store: store, json: json)
-    }
+    func run() throws { try options.show(.session) }
 }

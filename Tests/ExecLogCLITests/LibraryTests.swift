@@ -80,7 +80,9 @@ struct FormattingTests {
         "milliseconds of an Int",
         arguments: [
             (nil, "–"), (0, "0 ms"), (850, "850 ms"), (999, "999 ms"), (1_000, "1.00 s"), (1_234, "1.23 s"),
-            (59_000, "59.00 s"), (60_000, "1m 0s"), (754_000, "12m 34s"), (3_600_000, "60m 0s"),
+            (59_000, "59.00 s"), (60_000, "1m 0s"), (754_000, "12m 34s"), (3_599_999, "59m 59s"),
+            (3_600_000, "1h 0m"), (9_000_000, "2h 30m"), (86_399_999, "23h 59m"), (86_400_000, "1d 0h"),
+            (2_232_000_000, "25d 20h"),
         ] as [(Int?, String)])
     func millisecondsInt(value: Int?, text: String) {
         #expect(Formatting.milliseconds(value) == text)

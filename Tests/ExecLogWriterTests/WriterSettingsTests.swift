@@ -18,7 +18,22 @@ import Testing
         #expect(settings.configuration.maxDeadLetterBytes == 256 << 20)
         #expect(settings.configuration.eventLimits == EventSizeLimits())
         #expect(settings.configuration.retention == nil)
+        #expect(settings.configuration.searchIndex)
         #expect(settings.logLevel == .info)
+    }
+
+    @Test func theSearchIndexIsLeftOutByFlagEnvironmentOrFile() throws {
+        var flags = WriterSettings.Flags()
+        flags.noSearchIndex = true
+        #expect(try !WriterSettings(flags: flags, environment: [:]).configuration.searchIndex)
+        #expect(try !WriterSettings(flags: .init(), environment: ["EXECLOGD_NO_SEARCH_INDEX": "yes"]).configuration.searchIndex)
+        let folder = try TemporaryFolder()
+        let config = folder.path("execlogd.conf")
+        try "no-search-index = true\n".write(toFile: config, atomically: true, encoding: .utf8)
+        flags = WriterSettings.Flags()
+        flags.config = config
+        #expect(try !WriterSettings(flags: flags, environment: [:]).configuration.searchIndex)
+        #expect(try WriterSettings(flags: flags, environment: ["EXECLOGD_NO_SEARCH_INDEX": "false"]).configuration.searchIndex)
     }
 
     @Test func aFlagBeatsTheEnvironmentWhichBeatsTheFile() throws {
@@ -62,6 +77,7 @@ import Testing
         (["EXECLOGD_LOG_LEVEL": "loud"], .invalidValue, "log-level: \"loud\" is not one of"),
         (["EXECLOGD_SYNCHRONOUS": "off"], .invalidValue, "synchronous: \"off\" is not one of [\"normal\", \"full\"]"),
         (["EXECLOGD_INSECURE": "maybe"], .invalidValue, "insecure: expected true or false"),
+        (["EXECLOGD_NO_SEARCH_INDEX": "sometimes"], .invalidValue, "no-search-index: expected true or false"),
         (["EXECLOGD_MAX_DEAD_LETTER_BYTES": "0"], .invalidValue, "max-dead-letter-bytes: expected a whole number > 0 or off"),
         (["EXECLOGD_LISTEN": "tcp://127.0.0.1:5599"], .conflict, "listen: tcp://127.0.0.1:5599 needs CURVE"),
         (["EXECLOGD_CURVE_ALLOWED_KEYS": "/tmp"], .conflict, "curve-allowed-keys needs curve-secret-key-file"),

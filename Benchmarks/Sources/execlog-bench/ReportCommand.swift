@@ -147,8 +147,48 @@ struct ReportCommand: ParsableCommand {
         table.add("6", "bytes that prompt adds to each row", Table.number(extra, digits: 1),
                   "its size \(Table.number(promptBytes)) B", ratio: Table.ratio(extra, promptBytes), target: "—", met: "")
 
+        addSearchRows(to: &table, value)
+
         print("execlog benchmark, \(mode) run, \(Self.timestamp())")
         print(table.rendered)
+    }
+
+    /// Row 7 (issue 17): the search index against the same store without it, and the queries.
+    func addSearchRows(to table: inout Table, _ value: (String) -> Double?) {
+        let rows = Table.count(value("search.rows") ?? 0)
+        let indexed = value("search.indexed_events_per_s"), plain = value("search.plain_events_per_s")
+        let ingest = Table.ratio(indexed, plain)
+        table.add("7", "writer rows + inserts/s with the search index (1.5 KB events)", Table.number(indexed),
+                  "without \(Table.number(plain))", ratio: ingest, target: "≥ 0.85×", met: Table.check(ingest, atLeast: 0.85))
+        let bytes = value("search.indexed_bytes_per_row"), plainBytes = value("search.plain_bytes_per_row")
+        let size = Table.ratio(bytes, plainBytes)
+        table.add("7", "bytes on disk per execution with the search index", Table.number(bytes),
+                  "without \(Table.number(plainBytes))", ratio: size, target: "≤ 1.3×", met: Table.check(size, atMost: 1.3))
+        let hits = (common: Table.count(value("search.search_common_hits") ?? 0), rare: Table.count(value("search.search_rare_hits") ?? 0))
+        let queries: [(key: String, what: String, limit: Double?)] = [
+            ("search_common", "search, first page: a word in 1 % of rows (\(hits.common) hits, \(rows) rows)", 50),
+            ("search_rare", "search, first page: a word in \(hits.rare) rows", 10),
+            ("search_phrase", "search, first page: a phrase in 1 % of rows", 50),
+            ("search_everywhere", "search, first page: a word in nearly every row", nil),
+            ("list_trace", "list --trace, first page", 10), ("list_session", "list --session, first page", 10),
+            ("list_user", "list --user (10,000 users), first page", 10), ("list_tag", "list --tag, first page", 10),
+            ("trace_timeline", "execlog trace (the timeline)", 10), ("session_timeline", "execlog session (the timeline)", 10),
+            ("stats_user", "stats --user", 10), ("top_users_day", "stats --by user, one day", nil),
+            ("top_users_all", "stats --by user, whole store", nil),
+        ]
+        for query in queries {
+            let figure = value("search.\(query.key)_ms")
+            table.add("7", query.what, Table.millis(figure), "—", ratio: nil,
+                      target: query.limit.map { "< \(Int($0)) ms" } ?? "—",
+                      met: query.limit.map { Table.check(figure, below: $0) } ?? "")
+        }
+        let prune = value("search.indexed_prune_rows_per_s"), plainPrune = value("search.plain_prune_rows_per_s")
+        table.add("7", "prune rows/s with the search index (20 ms chunks)", Table.number(prune),
+                  "without \(Table.number(plainPrune))", ratio: Table.ratio(prune, plainPrune), target: "—", met: "")
+        table.add("7", "prune rows per 20 ms chunk with the search index", Table.number(value("search.indexed_prune_rows_per_chunk")),
+                  "without \(Table.number(value("search.plain_prune_rows_per_chunk")))",
+                  ratio: Table.ratio(value("search.indexed_prune_rows_per_chunk"), value("search.plain_prune_rows_per_chunk")),
+                  target: "—", met: "")
     }
 
     /// Every figure of the folder: `file.key` for our own files, `record.<benchmark>.<metric>.<pNN>` for
