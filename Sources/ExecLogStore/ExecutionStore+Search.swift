@@ -38,14 +38,25 @@ extension ExecutionStore {
     static func snippets(rowids: [Int64], query: String, _ db: Database) throws -> [Int64: String] {
         guard !rowids.isEmpty else { return [:] }
         let placeholders = rowids.map { _ in "?" }.joined(separator: ", ")
+        // FTS5 picks the best column (-1) by tokenizing every column of the row, the long messages
+        // too: the response, short, is tried first, and is the snippet when it holds a match.
+        func snippet(_ column: Int) -> String {
+            "snippet(\(SearchIndex.table), \(column), '\(SearchSnippet.openMark)', '\(SearchSnippet.closeMark)', '…', \(Self.snippetWords))"
+        }
+        let response = snippet(SearchIndex.columns.firstIndex(of: "response") ?? -1)
+        // FTS5 looks each rowid of an IN list up on its own, reading the term's whole list of rows
+        // each time (10 ms for a word in every row): the page's range of rowids is read once instead,
+        // and the `+` keeps the list to a filter, so that only the page's rows get a snippet.
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT rowid, snippet(\(SearchIndex.table), -1, ?, ?, '…', ?) AS snippet FROM \(SearchIndex.table)
-                WHERE \(SearchIndex.table) MATCH ? AND rowid IN (\(placeholders))
+                SELECT rowid, CASE WHEN instr(\(response), '\(SearchSnippet.openMark)') > 0 THEN \(response) ELSE \(snippet(-1)) END
+                    AS snippet
+                FROM \(SearchIndex.table)
+                WHERE \(SearchIndex.table) MATCH ? AND rowid >= ? AND rowid <= ? AND +rowid IN (\(placeholders))
                 """,
             arguments: StatementArguments(
-                [SearchSnippet.openMark, SearchSnippet.closeMark, Self.snippetWords, query] + rowids.map { $0 as any DatabaseValueConvertible }))
+                [query, rowids.min() ?? 0, rowids.max() ?? 0] + rowids.map { $0 as any DatabaseValueConvertible }))
         var snippets: [Int64: String] = [:]
         for row in rows {
             if let snippet = try row[checked: "snippet"] as String? { snippets[try row[checked: "rowid"]] = snippet }

@@ -26,6 +26,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Where to write the figures (JSON).")
     var out: String
 
+    @Flag(help: "Time the queries only, on the indexed store a previous run left in --dir (no inserts, no prune).")
+    var queriesOnly = false
+
     /// In 1 % of the responses, and in a few.
     static let commonWord = "zebra"
     static let rareWord = "quokka"
@@ -35,7 +38,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let indexed = try ExecutionStore(path: dir + "/indexed.db", mode: .create)
         let plain = try ExecutionStore(path: dir + "/plain.db", mode: .create)
-        try plain.setSearchIndex(enabled: false)
+        if !queriesOnly { try plain.setSearchIndex(enabled: false) }
         var generator = ExecutionGenerator(seed: 17)
         let start = Date().addingTimeInterval(-30 * 86_400)
         let spacing = 30 * 86_400 / Double(count)
@@ -57,6 +60,11 @@ struct SearchCommand: ParsableCommand {
                 batch.append(execution)
                 made += 1
             }
+            // Without inserts: the same generator up to the sample, whose trace, session and user are queried.
+            if queriesOnly {
+                if sample != nil { break }
+                continue
+            }
             for withIndex in batchNumber % 2 == 0 ? [true, false] : [false, true] {
                 let started = clock.now
                 try (withIndex ? indexed : plain).insert([StoreBatch(executions: batch, prices: .bundled)])
@@ -66,15 +74,29 @@ struct SearchCommand: ParsableCommand {
             batchNumber += 1
         }
         var results = Results()
-        results["rows"] = Double(count)
+        results["rows"] = Double(try indexed.count())
+        if !queriesOnly { try measureIngest(&results, seconds: seconds, stores: [("indexed", indexed), ("plain", plain)]) }
+        try measureQueries(&results, indexed, sample: sample)
+        if !queriesOnly {
+            // Retention on both: the index's rows go with theirs, in the same chunks.
+            let cutoff = start.addingTimeInterval(Double(count / 10) * spacing)
+            try measurePrune(&results, cutoff: cutoff, stores: [("indexed", indexed), ("plain", plain)])
+        }
+        try results.write(to: out)
+    }
+
+    func measureIngest(_ results: inout Results, seconds: (indexed: Double, plain: Double),
+                       stores: [(String, ExecutionStore)]) throws {
         results["indexed_events_per_s"] = Double(count) / seconds.indexed
         results["plain_events_per_s"] = Double(count) / seconds.plain
-        for (name, store) in [("indexed", indexed), ("plain", plain)] {
+        for (name, store) in stores {
             _ = try store.checkpoint(.truncate)
             let bytes = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
             results["\(name)_bytes_per_row"] = Double(bytes) / Double(count)
         }
+    }
 
+    func measureQueries(_ results: inout Results, _ indexed: ExecutionStore, sample: Execution?) throws {
         guard let sample else { throw ValidationError("no sample execution") }
         let queries: [(String, () throws -> Void)] = [
             ("search_common", { _ = try indexed.list(ExecutionFilter(query: Self.commonWord), limit: 50) }),
@@ -100,9 +122,11 @@ struct SearchCommand: ParsableCommand {
         results["search_common_hits"] = Double(try indexed.count(ExecutionFilter(query: Self.commonWord)))
         results["search_rare_hits"] = Double(try indexed.count(ExecutionFilter(query: Self.rareWord)))
 
-        // Retention on both: the index's rows go with theirs, in the same chunks.
-        let cutoff = start.addingTimeInterval(Double(count / 10) * spacing)
-        for (name, store) in [("indexed", indexed), ("plain", plain)] {
+    }
+
+    func measurePrune(_ results: inout Results, cutoff: Date, stores: [(String, ExecutionStore)]) throws {
+        let clock = ContinuousClock()
+        for (name, store) in stores {
             var chunks = 0
             let started = clock.now
             let deleted = try store.prune(olderThan: cutoff) { _ in chunks += 1 }
@@ -110,6 +134,5 @@ struct SearchCommand: ParsableCommand {
             results["\(name)_prune_rows_per_s"] = Double(deleted) / elapsed
             results["\(name)_prune_rows_per_chunk"] = Double(deleted) / Double(max(1, chunks))
         }
-        try results.write(to: out)
     }
 }
