@@ -68,6 +68,7 @@ struct DropReportDeliveryTests {
         // A first report, acked: the next may only be made a second after it...
         for index in 0..<3 { log.record(sampleExecution(index)) }
         #expect(try await waitUntil { log.counters.dropsReported == 2 }, "\(log.counters)")
+        let firstReported = ContinuousClock.now
         // ...but at shutdown the last drops go at once, well within a deadline shorter than that second.
         for index in 3..<50 { log.record(sampleExecution(index)) }
         await log.shutdown(timeout: .milliseconds(700))
@@ -75,6 +76,9 @@ struct DropReportDeliveryTests {
         #expect(counters.dropped > 2)
         #expect(counters.dropsReported == counters.dropped, "\(counters)")
         #expect(writer.dropReports.reduce(0) { $0 + $1.dropped } == counters.dropped)
-        #expect(writer.dropReports.count == 2)
+        // On a loaded machine the second may pass before the shutdown ends: a periodic report is then
+        // due as well, before the last one.
+        let reports = writer.dropReports.count
+        #expect(reports == 2 || (reports == 3 && ContinuousClock.now - firstReported >= .milliseconds(900)), "\(reports) reports")
     }
 }
