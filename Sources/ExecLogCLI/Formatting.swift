@@ -18,19 +18,28 @@ public enum Formatting {
     }
 
     /// `850` → `850 ms`, `1234` → `1.23 s`, `754000` → `12m 34s`, `9000000` → `2h 30m`, and days past 24 hours.
+    /// Each form rounds half up to its last unit, so that no part reads 60 (Tests/formatting/durations.json
+    /// holds the cases the page's formatter is tested against too).
     public static func milliseconds(_ value: Int?) -> String {
         guard let value else { return "–" }
         if value < 1_000 { return "\(value) ms" }
-        // Below 59,995 ms two decimals cannot round up to "60.00 s".
-        if value < 59_995 { return String(format: "%.2f s", Double(value) / 1_000) }
-        if value < 3_600_000 { return "\(value / 60_000)m \(value % 60_000 / 1_000)s" }
-        if value < 86_400_000 { return "\(value / 3_600_000)h \(value % 3_600_000 / 60_000)m" }
-        return "\(value / 86_400_000)d \(value % 86_400_000 / 3_600_000)h"
+        if value < 59_995 {
+            let centiseconds = (value + 5) / 10
+            let fraction = centiseconds % 100
+            return "\(centiseconds / 100).\(fraction < 10 ? "0" : "")\(fraction) s"
+        }
+        let seconds = (value + 500) / 1_000
+        if seconds < 3_600 { return "\(seconds / 60)m \(seconds % 60)s" }
+        let minutes = (value + 30_000) / 60_000
+        if minutes < 1_440 { return "\(minutes / 60)h \(minutes % 60)m" }
+        let hours = (value + 1_800_000) / 3_600_000
+        return "\(hours / 24)d \(hours % 24)h"
     }
 
+    /// An average: rounded to the millisecond first, then written as above.
     public static func milliseconds(_ value: Double?) -> String {
-        guard let value else { return "–" }
-        return value < 999.5 ? String(format: "%.0f ms", value) : milliseconds(Int(value.rounded()))
+        guard let value, value.isFinite else { return "–" }
+        return milliseconds(Int(value.rounded(.toNearestOrAwayFromZero)))
     }
 
     /// `33554432` → `32 MiB`, `1536` → `1.5 KiB`, `900` → `900 bytes`.
