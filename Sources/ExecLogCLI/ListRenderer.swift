@@ -8,11 +8,12 @@ public enum ListRenderer {
         case table, json, csv
     }
 
+    /// `nextOffset`: where the next page starts in an order that pages by offset (`--sort`).
     public static func render(
-        _ page: ExecutionPage, format: Format, style: TerminalStyle, search: Bool = false
+        _ page: ExecutionPage, format: Format, style: TerminalStyle, search: Bool = false, nextOffset: Int? = nil
     ) throws(CLIError) -> String {
         switch format {
-        case .table: table(page, style: style)
+        case .table: table(page, style: style, nextOffset: nextOffset)
         case .json: try json(page)
         case .csv: csv(page, search: search)
         }
@@ -20,7 +21,7 @@ public enum ListRenderer {
 
     /// Time, Usage Type, Provider, Model, Tokens (total with in/out), Cost, Duration, Status — as the
     /// original page, with the cost.
-    public static func table(_ page: ExecutionPage, style: TerminalStyle) -> String {
+    public static func table(_ page: ExecutionPage, style: TerminalStyle, nextOffset: Int? = nil) -> String {
         guard !page.executions.isEmpty else { return "No executions match.\n" }
         let header = ["Time", "Usage Type", "Provider", "Model", "Tokens", "Cost", "Duration", "Status", "ID"]
         let rows = page.executions.map { execution -> [String] in
@@ -43,6 +44,8 @@ public enum ListRenderer {
         }
         if let next = page.nextCursor {
             output += style.dim("More: --after \(next)") + "\n"
+        } else if page.hasMore, let nextOffset {
+            output += style.dim("More: --offset \(nextOffset)") + "\n"
         }
         return output
     }

@@ -10,10 +10,12 @@ enum APIEncoding {
         var items: [ExecutionSummary]
         var skip: Int
         var limit: Int
+        var hasMore: Bool
         var nextCursor: String?
 
         enum CodingKeys: String, CodingKey {
             case items, skip, limit
+            case hasMore = "has_more"
             case nextCursor = "next_cursor"
         }
 
@@ -22,6 +24,7 @@ enum APIEncoding {
             try container.encode(items, forKey: .items)
             try container.encode(skip, forKey: .skip)
             try container.encode(limit, forKey: .limit)
+            try container.encode(hasMore, forKey: .hasMore)
             try container.encode(nextCursor, forKey: .nextCursor)
         }
     }

@@ -55,16 +55,25 @@ struct ExecutionRoutes: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: QueryParameters.filterNames + ["skip", "limit", "cursor"])
+        let parameters = try QueryParameters(
+            request, allowed: QueryParameters.filterNames + ["skip", "limit", "cursor", "sort", "order"])
         let filter = try parameters.filter()
         let skip = try parameters.integer("skip", in: 0...Int.max, default: 0)!
         let limit = try parameters.integer("limit", in: 1...Self.maxLimit, default: Self.defaultLimit)!
+        let order = ListOrder(
+            try parameters.oneOf("sort", ListOrder.Key.self) ?? .createdAt,
+            try parameters.oneOf("order", ListOrder.Direction.self) ?? .desc)
         let cursor = try parameters.cursor()
+        if cursor != nil, !order.pagesByCursor {
+            throw APIError.badParameter("cursor", StoreError.cursorNeedsTimeOrder("").description)
+        }
         let page = try await store.read { store throws(StoreError) in
-            try store.list(filter, limit: limit, offset: skip, after: cursor)
+            try store.list(filter, order: order, limit: limit, offset: skip, after: cursor)
         }
         return try APIEncoding.jsonResponse(
-            APIEncoding.ListBody(items: page.executions, skip: skip, limit: limit, nextCursor: page.nextCursor?.description))
+            APIEncoding.ListBody(
+                items: page.executions, skip: skip, limit: limit, hasMore: page.hasMore,
+                nextCursor: page.nextCursor?.description))
     }
 
     @Sendable func stats(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -131,6 +140,7 @@ struct ExecutionRoutes: Sendable {
         case .executionNotFound: APIError(.notFound, error.description)
         case .invalidID, .ambiguousPrefix: .badParameter("id", error.description)
         case .invalidSearchQuery: .badParameter("q", error.description)
+        case .cursorNeedsTimeOrder: .badParameter("cursor", error.description)
         case .noSearchIndex: APIError(.conflict, error.description, parameter: "q")
         default: APIError(.internalServerError, error.description)
         }

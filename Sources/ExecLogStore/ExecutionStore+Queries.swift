@@ -3,18 +3,22 @@ import Foundation
 import GRDB
 
 extension ExecutionStore {
-    /// One page of executions matching `filter`, newest first.
+    /// One page of executions matching `filter`, newest first unless `order` says otherwise.
     ///
     /// Give `after` (the previous page's `nextCursor`) to page at any depth in constant time; `offset`
-    /// is there for the original API's `skip` and costs a walk over the skipped rows.
+    /// is there for the original API's `skip` and for the orders other than time (``ListOrder``), and
+    /// costs a walk over the skipped rows.
     @available(*, noasync, message: "blocks on SQLite")
     public func list(
-        _ filter: ExecutionFilter = ExecutionFilter(), limit: Int = 50, offset: Int = 0, after: ListCursor? = nil
+        _ filter: ExecutionFilter = ExecutionFilter(), order: ListOrder = .newestFirst, limit: Int = 50, offset: Int = 0,
+        after: ListCursor? = nil
     ) throws(StoreError) -> ExecutionPage {
         precondition(limit >= 0 && offset >= 0, "limit and offset are validated by callers")
+        if let after, !order.pagesByCursor { throw .cursorNeedsTimeOrder(after.description) }
         let (rows, snippets) = try read { db in
             try Self.checkSearch(filter, db)
-            var (sql, arguments) = Self.listSQL(filter, after: after, searchDrives: try Self.searchHitsAreFew(filter, db))
+            var (sql, arguments) = Self.listSQL(
+                filter, order: order, after: after, searchDrives: try Self.searchHitsAreFew(filter, db))
             // One row more than asked tells whether a next page exists.
             arguments += [limit == Int.max ? limit : limit + 1, offset]
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
@@ -33,7 +37,8 @@ extension ExecutionStore {
         }
         let hasMore = rows.count > limit
         return ExecutionPage(
-            executions: executions, nextCursor: hasMore ? executions.last.map(ListCursor.init) : nil)
+            executions: executions, hasMore: hasMore,
+            nextCursor: hasMore && order.pagesByCursor ? executions.last.map(ListCursor.init) : nil)
     }
 
     /// The execution with this id, or with the only id that starts with this prefix (like git's short hashes).
@@ -81,9 +86,12 @@ extension ExecutionStore {
 
     /// The query plan SQLite picks for a list: lets tests prove that no filter scans the table.
     @available(*, noasync, message: "blocks on SQLite")
-    public func listQueryPlan(_ filter: ExecutionFilter, after: ListCursor? = nil) throws(StoreError) -> [String] {
+    public func listQueryPlan(
+        _ filter: ExecutionFilter, order: ListOrder = .newestFirst, after: ListCursor? = nil
+    ) throws(StoreError) -> [String] {
         try read { db in
-            var (sql, arguments) = Self.listSQL(filter, after: after, searchDrives: try Self.searchHitsAreFew(filter, db))
+            var (sql, arguments) = Self.listSQL(
+                filter, order: order, after: after, searchDrives: try Self.searchHitsAreFew(filter, db))
             arguments += [50, 0]
             return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
         }
@@ -105,19 +113,20 @@ extension ExecutionStore {
     }
 
     /// The list query, ending with `LIMIT ? OFFSET ?` for the caller to bind.
-    static func listSQL(_ filter: ExecutionFilter, after: ListCursor?, searchDrives: Bool) -> (String, StatementArguments) {
+    static func listSQL(
+        _ filter: ExecutionFilter, order: ListOrder = .newestFirst, after: ListCursor?, searchDrives: Bool
+    ) -> (String, StatementArguments) {
         var (conditions, arguments) = filter.sqlConditions(searchDrives: searchDrives)
         if let after {
-            // The plain range comes first so that SQLite seeks the index to it; an OR alone can make it
-            // union two index searches and sort the whole result.
-            conditions.append("created_at <= ? AND (created_at < ? OR id < ?)")
-            arguments += [after.createdAt, after.createdAt, after.id]
+            let (condition, values) = order.condition(after: after)
+            conditions.append(condition)
+            arguments += StatementArguments(values)
         }
         let sql = """
             SELECT \(summaryColumns)
             FROM ai_executions
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY created_at DESC, id DESC
+            ORDER BY \(order.sql)
             LIMIT ? OFFSET ?
             """
         return (sql, arguments)

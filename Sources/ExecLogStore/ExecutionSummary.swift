@@ -69,5 +69,14 @@ public struct ExecutionSummary: Sendable, Equatable, Codable {
 /// One page of a list, newest first, and the cursor of the next page when there is one.
 public struct ExecutionPage: Sendable, Equatable {
     public var executions: [ExecutionSummary]
+    /// Whether more executions follow this page.
+    public var hasMore: Bool
+    /// Where the next page starts, in time order; nil at the end and in the other orders (which page by offset).
     public var nextCursor: ListCursor?
+
+    public init(executions: [ExecutionSummary], hasMore: Bool, nextCursor: ListCursor?) {
+        self.executions = executions
+        self.hasMore = hasMore
+        self.nextCursor = nextCursor
+    }
 }

@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousPrefix(String, matches: Int)
     case invalidID(String)
     case invalidCursor(String)
+    /// A cursor given with an order other than time, which pages by offset.
+    case cursorNeedsTimeOrder(String)
     /// A full-text query SQLite's FTS5 refused; `reason` is its message, made readable.
     case invalidSearchQuery(String, reason: String)
     /// The store has no search index (the writer runs with `--no-search-index`).
@@ -28,6 +30,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "id prefix \(prefix) is ambiguous: \(matches == 2 ? "at least 2" : "\(matches)") executions match; give more characters"
         case .invalidID(let text): "not an execution id or id prefix: \(text)"
         case .invalidCursor(let text): "not a list cursor: \(text)"
+        case .cursorNeedsTimeOrder:
+            "a cursor pages the time order only; a list sorted by another key pages by offset (skip)"
         case .invalidSearchQuery(let query, let reason): "invalid search query \(query.debugDescription): \(reason)"
         case .noSearchIndex:
             "this store has no search index: execlogd runs with --no-search-index (start it without to build one)"

@@ -5,7 +5,7 @@ import ExecLogStore
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List executions, newest first.",
+        abstract: "List executions, newest first (or --sort).",
         discussion: "Page with --after and the cursor a page prints; --offset walks skipped rows and gets slow deep down."
     )
 
@@ -13,21 +13,17 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var filters: FilterOptions
     @OptionGroup var page: PageOptions
 
-    @Option(parsing: .unconditional, help: "How many matching executions to skip first.")
-    var offset: String = "0"
-
     func run() throws {
         let limit = try page.validatedLimit()
-        guard let offset = Int(offset), offset >= 0 else {
-            throw CLIError("invalid --offset \(offset.debugDescription): expected a whole number ≥ 0")
-        }
+        let offset = try page.validatedOffset()
         let format = try page.format()
         let filter = try filters.filter()
         let opened = try store.open(.readOnly)
         if filter.query != nil { try SearchCommand.noteIndexBuild(opened) }
-        let result = try opened.list(filter, limit: limit, offset: offset, after: try page.cursor())
+        let result = try opened.list(filter, order: page.listOrder, limit: limit, offset: offset, after: try page.cursor())
         print(
-            try ListRenderer.render(result, format: format, style: .standardOutput, search: filter.query != nil),
+            try ListRenderer.render(
+                result, format: format, style: .standardOutput, search: filter.query != nil, nextOffset: offset + limit),
             terminator: "")
     }
 }

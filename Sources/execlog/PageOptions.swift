@@ -7,8 +7,19 @@ struct PageOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "How many executions to show.")
     var limit: String = "50"
 
+    @Option(parsing: .unconditional, help: "How many matching executions to skip first.")
+    var offset: String = "0"
+
     @Option(help: ArgumentHelp("Continue after this cursor (printed at the end of a page).", valueName: "cursor"))
     var after: String?
+
+    @Option(help: ArgumentHelp(
+        "Sort by created_at (the default), total_tokens, execution_time_ms or cost_nano_usd; other than created_at, page with --offset.",
+        valueName: "key"))
+    var sort: ListOrder.Key = .createdAt
+
+    @Option(help: ArgumentHelp("desc (the default: newest, largest first) or asc.", valueName: "direction"))
+    var order: ListOrder.Direction = .desc
 
     @Flag(help: "Write JSON: {\"executions\": [...], \"next_cursor\": ...}.")
     var json = false
@@ -23,12 +34,26 @@ struct PageOptions: ParsableArguments {
         return value
     }
 
-    func cursor() throws -> ListCursor? {
-        try after.map { try ListCursor(parsing: $0) }
+    func validatedOffset() throws -> Int {
+        guard let value = Int(offset), value >= 0 else {
+            throw CLIError("invalid --offset \(offset.debugDescription): expected a whole number ≥ 0")
+        }
+        return value
     }
+
+    func cursor() throws -> ListCursor? {
+        guard let cursor = try after.map({ try ListCursor(parsing: $0) }) else { return nil }
+        guard listOrder.pagesByCursor else { throw CLIError("--after: \(StoreError.cursorNeedsTimeOrder("").description)") }
+        return cursor
+    }
+
+    var listOrder: ListOrder { ListOrder(sort, order) }
 
     func format() throws -> ListRenderer.Format {
         guard !(json && csv) else { throw CLIError("--json and --csv cannot be used together") }
         return json ? .json : csv ? .csv : .table
     }
 }
+
+extension ListOrder.Key: ExpressibleByArgument {}
+extension ListOrder.Direction: ExpressibleByArgument {}

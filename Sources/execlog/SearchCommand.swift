@@ -25,14 +25,18 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let limit = try page.validatedLimit()
+        let offset = try page.validatedOffset()
         let format = try page.format()
         var filter = try filters.filter()
         guard filter.query == nil else { throw CLIError("give the query once: as the argument or with --query") }
         filter.query = query
         let opened = try store.open(.readOnly)
         try Self.noteIndexBuild(opened)
-        let result = try opened.list(filter, limit: limit, after: try page.cursor())
-        print(try ListRenderer.render(result, format: format, style: .standardOutput, search: true), terminator: "")
+        let result = try opened.list(filter, order: page.listOrder, limit: limit, offset: offset, after: try page.cursor())
+        print(
+            try ListRenderer.render(
+                result, format: format, style: .standardOutput, search: true, nextOffset: offset + limit),
+            terminator: "")
     }
 
     /// A search misses the rows the index does not hold yet: says so on stderr, not in the results.
