@@ -43,6 +43,14 @@ enum APIEncoding {
                 case costNanoUSD = "cost_nano_usd"
                 case unpricedExecutions = "unpriced_executions"
             }
+
+            init(_ totals: ExecutionTimeSeries.ProviderTotals) {
+                executions = totals.executions
+                tokens = totals.tokens
+                errors = totals.errors
+                costNanoUSD = totals.costNanoUSD
+                unpricedExecutions = totals.unpricedExecutions
+            }
         }
 
         struct PointBody: Encodable, Sendable {
@@ -55,6 +63,9 @@ enum APIEncoding {
             var costNanoUSD: Int
             var unpricedExecutions: Int
             var byProvider: [String: ProviderBody]
+            var byUsageType: [String: ProviderBody]
+            var p50ExecutionTimeMs: Int?
+            var p95ExecutionTimeMs: Int?
             var costByModel: [String: Int]
             var unpricedByModel: [String: Int]
 
@@ -66,8 +77,30 @@ enum APIEncoding {
                 case costNanoUSD = "cost_nano_usd"
                 case unpricedExecutions = "unpriced_executions"
                 case byProvider = "by_provider"
+                case byUsageType = "by_usage_type"
+                case p50ExecutionTimeMs = "p50_execution_time_ms"
+                case p95ExecutionTimeMs = "p95_execution_time_ms"
                 case costByModel = "cost_nano_usd_by_model"
                 case unpricedByModel = "unpriced_executions_by_model"
+            }
+
+            // The percentiles as null when a bucket has no duration: every key always present.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(start, forKey: .start)
+                try container.encode(executions, forKey: .executions)
+                try container.encode(inputTokens, forKey: .inputTokens)
+                try container.encode(outputTokens, forKey: .outputTokens)
+                try container.encode(totalTokens, forKey: .totalTokens)
+                try container.encode(errors, forKey: .errors)
+                try container.encode(costNanoUSD, forKey: .costNanoUSD)
+                try container.encode(unpricedExecutions, forKey: .unpricedExecutions)
+                try container.encode(byProvider, forKey: .byProvider)
+                try container.encode(byUsageType, forKey: .byUsageType)
+                try container.encode(p50ExecutionTimeMs, forKey: .p50ExecutionTimeMs)
+                try container.encode(p95ExecutionTimeMs, forKey: .p95ExecutionTimeMs)
+                try container.encode(costByModel, forKey: .costByModel)
+                try container.encode(unpricedByModel, forKey: .unpricedByModel)
             }
         }
 
@@ -81,11 +114,9 @@ enum APIEncoding {
                     start: point.start, executions: point.executions, inputTokens: point.inputTokens,
                     outputTokens: point.outputTokens, totalTokens: point.totalTokens, errors: point.errors,
                     costNanoUSD: point.costNanoUSD, unpricedExecutions: point.unpricedExecutions,
-                    byProvider: point.byProvider.mapValues {
-                        ProviderBody(
-                            executions: $0.executions, tokens: $0.tokens, errors: $0.errors, costNanoUSD: $0.costNanoUSD,
-                            unpricedExecutions: $0.unpricedExecutions)
-                    },
+                    byProvider: point.byProvider.mapValues(ProviderBody.init),
+                    byUsageType: point.byUsageType.mapValues(ProviderBody.init),
+                    p50ExecutionTimeMs: point.p50ExecutionTimeMs, p95ExecutionTimeMs: point.p95ExecutionTimeMs,
                     costByModel: point.costByModel, unpricedByModel: point.unpricedByModel)
             }
         }

@@ -1,4 +1,5 @@
 import ExecLogModel
+import Foundation
 import GRDB
 
 extension ExecutionStore {
@@ -22,6 +23,7 @@ extension ExecutionStore {
                 let tokens = Int(saturating: try row[checked: "total_tokens"] as Double)
                 let errors: Int = try row[checked: "errors"]
                 let provider: String = try row[checked: "provider"]
+                let usageType: String = try row[checked: "usage_type"]
                 let model: String = try row[checked: "model_name"]
                 let cost: Int = try row[checked: "cost_nano_usd"]
                 let unpriced: Int = try row[checked: "unpriced_executions"]
@@ -35,13 +37,10 @@ extension ExecutionStore {
                 point.outputTokens = try point.outputTokens.saturatingAdd(Int(saturating: row[checked: "output_tokens"] as Double))
                 point.totalTokens = point.totalTokens.saturatingAdd(tokens)
                 point.errors = point.errors.saturatingAdd(errors)
-                var totals = point.byProvider[provider, default: .init()]
-                totals.executions = totals.executions.saturatingAdd(executions)
-                totals.tokens = totals.tokens.saturatingAdd(tokens)
-                totals.errors = totals.errors.saturatingAdd(errors)
-                totals.costNanoUSD = totals.costNanoUSD.saturatingAdd(cost)
-                totals.unpricedExecutions = totals.unpricedExecutions.saturatingAdd(unpriced)
-                point.byProvider[provider] = totals
+                let totals = ExecutionTimeSeries.ProviderTotals(
+                    executions: executions, tokens: tokens, errors: errors, costNanoUSD: cost, unpricedExecutions: unpriced)
+                point.byProvider[provider, default: .init()].add(totals)
+                point.byUsageType[usageType, default: .init()].add(totals)
                 points[start] = point
             }
             for range in split.rollupRanges {
@@ -49,14 +48,14 @@ extension ExecutionStore {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT substr(\(range.level.column), 1, ?) AS bucket, provider, model_name,
+                        SELECT substr(\(range.level.column), 1, ?) AS bucket, provider, usage_type, model_name,
                                sum(executions) AS executions, total(input_tokens) AS input_tokens,
                                total(output_tokens) AS output_tokens, total(total_tokens) AS total_tokens,
                                sum(failed * executions) AS errors, sum(cost_nano_usd) AS cost_nano_usd,
                                sum(unpriced_executions) AS unpriced_executions
                         FROM \(range.level.table)
                         \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                        GROUP BY bucket, provider, model_name
+                        GROUP BY bucket, provider, usage_type, model_name
                         """,
                     arguments: [bucket.prefixLength] + arguments)
                 while let row = try rows.next() { try add(row) }
@@ -68,7 +67,7 @@ extension ExecutionStore {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT substr(created_at, 1, ?) AS bucket, provider, model_name, count(*) AS executions,
+                        SELECT substr(created_at, 1, ?) AS bucket, provider, usage_type, model_name, count(*) AS executions,
                                total(input_tokens) AS input_tokens, total(output_tokens) AS output_tokens,
                                total(coalesce(total_tokens, coalesce(input_tokens, 0) + coalesce(output_tokens, 0)))
                                    AS total_tokens,
@@ -76,12 +75,65 @@ extension ExecutionStore {
                                count(*) - count(cost_nano_usd) AS unpriced_executions
                         FROM ai_executions
                         \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                        GROUP BY bucket, provider, model_name
+                        GROUP BY bucket, provider, usage_type, model_name
                         """,
                     arguments: [bucket.prefixLength] + arguments)
                 while let row = try rows.next() { try add(row) }
             }
+            for (start, counts) in try Self.bucketLatency(filter, split: split, bucket: bucket, db) {
+                guard let percentiles = LatencyHistogram.percentiles([0.50, 0.95], counts: counts) else { continue }
+                points[start]?.p50ExecutionTimeMs = percentiles[0]
+                points[start]?.p95ExecutionTimeMs = percentiles[1]
+            }
             return ExecutionTimeSeries(bucket: bucket, points: points.values.sorted { $0.start < $1.start })
         }
+    }
+
+    /// Each bucket's latency histogram (flat counts, by the bucket's start): the rollups' histograms for
+    /// whole periods, the rows' durations for the partial hours at the ends.
+    private static func bucketLatency(
+        _ filter: ExecutionFilter, split: StatsTimeSplit, bucket: ExecutionTimeSeries.Bucket, _ db: Database
+    ) throws -> [String: [Int]] {
+        var latency: [String: [Int]] = [:]
+        func bucketStart(_ row: Row) throws(StoreError) -> String {
+            (try row[checked: "bucket"] as String) + bucket.startSuffix
+        }
+        for range in split.rollupRanges {
+            let (conditions, arguments) = Self.rollupConditions(filter, range: range)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT substr(\(range.level.column), 1, ?) AS bucket, latency_histogram FROM \(range.level.table)
+                    WHERE latency_histogram IS NOT NULL
+                    \(conditions.isEmpty ? "" : "AND " + conditions.joined(separator: " AND "))
+                    """,
+                arguments: [bucket.prefixLength] + arguments)
+            while let row = try rows.next() {
+                let start = try bucketStart(row)
+                guard let blob = try row[checked: "latency_histogram"] as Data? else { continue }
+                LatencyHistogram.accumulate(
+                    encoded: Array(blob), into: &latency[start, default: [Int](repeating: 0, count: LatencyHistogram.bucketCount)])
+            }
+        }
+        for range in split.rawRanges {
+            var rangeFilter = filter
+            (rangeFilter.from, rangeFilter.to) = (range.from, range.to)
+            var (conditions, arguments) = rangeFilter.sqlConditions
+            conditions.append("execution_time_ms IS NOT NULL")
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT substr(created_at, 1, ?) AS bucket, execution_time_ms, count(*) AS n FROM ai_executions
+                    WHERE \(conditions.joined(separator: " AND "))
+                    GROUP BY bucket, execution_time_ms
+                    """,
+                arguments: [bucket.prefixLength] + arguments)
+            while let row = try rows.next() {
+                let start = try bucketStart(row)
+                let index = LatencyHistogram.bucket(of: try row[checked: "execution_time_ms"])
+                latency[start, default: [Int](repeating: 0, count: LatencyHistogram.bucketCount)][index] += try row[checked: "n"] as Int
+            }
+        }
+        return latency
     }
 }

@@ -1,4 +1,7 @@
-/// Executions, tokens, errors and cost per hour or per day, in total, by provider and (cost) by model:
+import ExecLogModel
+
+/// Executions, tokens, errors, cost and latency per hour or per day, in total, by provider, by usage type
+/// and (cost) by model:
 /// what the dashboard's
 /// charts draw. Buckets are UTC hours or days; a bucket without executions is absent (callers fill gaps).
 public struct ExecutionTimeSeries: Sendable, Equatable {
@@ -29,6 +32,14 @@ public struct ExecutionTimeSeries: Sendable, Equatable {
             self.costNanoUSD = costNanoUSD
             self.unpricedExecutions = unpricedExecutions
         }
+
+        mutating func add(_ other: ProviderTotals) {
+            executions = executions.saturatingAdd(other.executions)
+            tokens = tokens.saturatingAdd(other.tokens)
+            errors = errors.saturatingAdd(other.errors)
+            costNanoUSD = costNanoUSD.saturatingAdd(other.costNanoUSD)
+            unpricedExecutions = unpricedExecutions.saturatingAdd(other.unpricedExecutions)
+        }
     }
 
     /// One bucket. `tokens` count as in `ExecutionStats.totalTokens` (total_tokens, else input + output).
@@ -43,6 +54,11 @@ public struct ExecutionTimeSeries: Sendable, Equatable {
         public var costNanoUSD = 0
         public var unpricedExecutions = 0
         public var byProvider: [String: ProviderTotals] = [:]
+        /// The same totals by usage type.
+        public var byUsageType: [String: ProviderTotals] = [:]
+        /// Latency percentiles of the bucket's executions with a duration, within 1 % (`LatencyHistogram`).
+        public var p50ExecutionTimeMs: Int?
+        public var p95ExecutionTimeMs: Int?
         /// The cost of each model's executions in the bucket, nanodollars, and its unpriced executions
         /// (only the models that have any).
         public var costByModel: [String: Int] = [:]

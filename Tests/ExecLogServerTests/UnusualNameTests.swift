@@ -82,6 +82,12 @@ import Testing
                     uri: "/api/v1/ai-executions/timeseries?bucket=hour&\(query)", method: .get))
             let points = series["points"] as? [[String: Any]] ?? []
             #expect(points.map { $0["executions"] as? Int ?? 0 }.reduce(0, +) == 12, "\(query)")
+            // Every call took 100 ms; each bucket's usage types add up to it.
+            #expect(points.allSatisfy { $0["p95_execution_time_ms"] as? Int == 100 }, "\(points)")
+            #expect(points.allSatisfy { point in
+                let usageTypes = point["by_usage_type"] as? [String: [String: Any]] ?? [:]
+                return usageTypes.values.map { $0["executions"] as? Int ?? 0 }.reduce(0, +) == point["executions"] as? Int
+            })
 
             let dimension =
                 ["model_name": "model", "usage_type": "usage-type"][name.parameter] ?? name.parameter

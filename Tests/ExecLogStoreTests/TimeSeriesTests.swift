@@ -44,6 +44,13 @@ import Testing
             provider.tokens += tokens
             provider.errors += execution.isError ? 1 : 0
             point.byProvider[execution.provider] = provider
+            var usageType = point.byUsageType[execution.usageType] ?? .init()
+            usageType.costNanoUSD += cost ?? 0
+            usageType.unpricedExecutions += cost == nil ? 1 : 0
+            usageType.executions += 1
+            usageType.tokens += tokens
+            usageType.errors += execution.isError ? 1 : 0
+            point.byUsageType[execution.usageType] = usageType
             points[start] = point
         }
         return ExecutionTimeSeries(bucket: bucket, points: points.values.sorted { $0.start < $1.start })
@@ -67,8 +74,29 @@ import Testing
 
     @Test(arguments: filters, ExecutionTimeSeries.Bucket.allCases)
     func bucketsMatchTheExecutions(_ filter: ExecutionFilter, bucket: ExecutionTimeSeries.Bucket) throws {
-        let series = try store.timeSeries(filter, bucket: bucket)
+        var series = try store.timeSeries(filter, bucket: bucket)
+        // Each bucket's percentiles: within 1 % of the exact nearest rank (LatencyHistogram's bound).
+        for point in series.points {
+            let times = executions.filter { matches($0, filter) && bucketStart($0, bucket) == point.start }
+                .compactMap(\.executionTimeMs).sorted()
+            func nearestRank(_ p: Double) -> Int { times[max(1, Int((Double(times.count) * p).rounded(.up))) - 1] }
+            func close(_ value: Int?, _ exact: Int) -> Bool { value.map { abs($0 - exact) <= exact / 100 + 1 } ?? false }
+            if times.isEmpty {
+                #expect(point.p95ExecutionTimeMs == nil)
+            } else {
+                #expect(close(point.p50ExecutionTimeMs, nearestRank(0.50)), "\(point.start): \(String(describing: point.p50ExecutionTimeMs))")
+                #expect(close(point.p95ExecutionTimeMs, nearestRank(0.95)), "\(point.start): \(String(describing: point.p95ExecutionTimeMs))")
+            }
+        }
+        for index in series.points.indices {
+            (series.points[index].p50ExecutionTimeMs, series.points[index].p95ExecutionTimeMs) = (nil, nil)
+        }
         #expect(series == expected(filter, bucket: bucket))
+    }
+
+    func bucketStart(_ execution: Execution, _ bucket: ExecutionTimeSeries.Bucket) -> String {
+        let created = Timestamp.format(execution.createdAt)
+        return bucket == .hour ? String(created.prefix(13)) + ":00:00.000Z" : String(created.prefix(10)) + "T00:00:00.000Z"
     }
 
     @Test func hoursAndDaysAddUpToTheStats() throws {
