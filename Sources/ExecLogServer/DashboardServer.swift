@@ -9,12 +9,17 @@ public struct DashboardServer: Sendable {
         public var host: String
         public var port: Int
         public var adminToken: AdminToken?
+        /// Names the server answers to besides loopback, IP addresses and `host` (`--allowed-host`).
+        public var allowedHosts: [String]
 
-        public init(host: String = "127.0.0.1", port: Int = 8000, adminToken: AdminToken? = nil) {
+        public init(host: String = "127.0.0.1", port: Int = 8000, adminToken: AdminToken? = nil, allowedHosts: [String] = []) {
             self.host = host
             self.port = port
             self.adminToken = adminToken
+            self.allowedHosts = allowedHosts
         }
+
+        public var hostAllowList: HostAllowList { HostAllowList(bindHost: host, allowed: allowedHosts) }
     }
 
     public let store: StoreAccess
@@ -35,12 +40,17 @@ public struct DashboardServer: Sendable {
         return logger
     }
 
-    /// Every route: the API, the page and its assets.
+    /// Every route: the API, the page and its assets; HEAD, OPTIONS and 405 for each (`RouteTable`).
     public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        // Outermost first: the headers go on every answer, the host is checked before anything runs.
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: HostCheckMiddleware(allowList: configuration.hostAllowList))
         router.add(middleware: JSONErrorMiddleware())
-        ExecutionRoutes(store: store, adminToken: configuration.adminToken).register(on: router)
-        DashboardAssets().register(on: router)
+        var routes = RouteTable(router: router)
+        ExecutionRoutes(store: store, adminToken: configuration.adminToken).register(on: &routes)
+        DashboardAssets().register(on: &routes)
+        routes.finish()
         return router
     }
 

@@ -14,18 +14,19 @@ struct ExecutionRoutes: Sendable {
     /// Retention is counted in days; a hundred years is past any store.
     static let maxDays = 36_500
 
-    func register(on router: Router<BasicRequestContext>) {
-        let group = router.group("api/v1/ai-executions")
-        group.get("", use: list)
-        group.get("stats", use: stats)
-        group.get("timeseries", use: timeSeries)
-        group.get("facets", use: facets)
-        group.get(":id", use: execution)
-        group.get("breakdown", use: breakdown)
-        group.delete("", use: prune)
-        group.delete(":id", use: delete)
-        router.get("api/v1/traces/:id", use: timeline(.trace))
-        router.get("api/v1/sessions/:id", use: timeline(.session))
+    static let collection = "/api/v1/ai-executions"
+
+    func register(on routes: inout RouteTable) {
+        routes.get(Self.collection, use: list)
+        routes.delete(Self.collection, use: prune)
+        routes.get(Self.collection + "/stats", use: stats)
+        routes.get(Self.collection + "/timeseries", use: timeSeries)
+        routes.get(Self.collection + "/facets", use: facets)
+        routes.get(Self.collection + "/breakdown", use: breakdown)
+        routes.get(Self.collection + "/:id", use: execution)
+        routes.delete(Self.collection + "/:id", use: delete)
+        routes.get("/api/v1/traces/:id", use: timeline(.trace))
+        routes.get("/api/v1/sessions/:id", use: timeline(.session))
     }
 
     /// The top values of one dimension: `by`, `sort`, `limit` and the filters.

@@ -9,8 +9,14 @@ public struct ExecutionStats: Sendable, Equatable, Codable {
     public var totalTokens: Int = 0
     public var executionsByProvider: [String: Int] = [:]
     public var executionsByUsageType: [String: Int] = [:]
-    /// Mean over the executions that report a duration; nil when none does.
+    /// Mean over the executions that report a duration, to the hundredth of a millisecond
+    /// (``average(sum:count:)``); nil when none does.
     public var avgExecutionTimeMs: Double?
+
+    /// The one rounding of an average duration, filtered or not: half away from zero, to 0.01 ms.
+    public static func average(sum: Int, count: Int) -> Double {
+        (Double(sum) / Double(count) * 100).rounded(.toNearestOrAwayFromZero) / 100
+    }
 
     public var executionsByModel: [String: Int] = [:]
     public var tokensByProvider: [String: Int] = [:]

@@ -230,7 +230,7 @@ extension ExecutionStats {
         unpricedByModel = unpricedByModel.filter { $0.value > 0 }
         if totalExecutions > 0 { errorRate = Double(errorCount) / Double(totalExecutions) }
         guard timed > 0 else { return }
-        avgExecutionTimeMs = Double(timeSum) / Double(timed)
+        avgExecutionTimeMs = Self.average(sum: timeSum, count: timed)
         if let percentiles = LatencyHistogram.percentiles([0.50, 0.95, 0.99], counts: latency) {
             p50ExecutionTimeMs = percentiles[0]
             p95ExecutionTimeMs = percentiles[1]

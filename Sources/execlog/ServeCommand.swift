@@ -25,6 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The TCP port; 0 picks a free one.", valueName: "port"))
     var port: String = "8000"
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "A name the page is reached by besides loopback, IP addresses and --bind (a reverse proxy's, this host's); repeat for more. Other Host headers get 421: no DNS rebinding. '*' turns the check off.",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: EXECLOG_LOG_LEVEL, else warning.", valueName: "level"))
     var logLevel: String?
 
@@ -38,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("invalid --port \(port.debugDescription): expected a whole number from 0 to 65535")
         }
         guard !bind.isEmpty else { throw CLIError("invalid --bind \"\": expected an address such as 127.0.0.1") }
+        for name in allowedHosts where name.isEmpty || name.contains(where: { $0.isWhitespace || "/@?#".contains($0) }) {
+            throw CLIError("invalid --allowed-host \(name.debugDescription): expected a host name such as execlog.example.com")
+        }
         let environment = ProcessInfo.processInfo.environment
         let token = (adminToken ?? environment["EXECLOG_ADMIN_TOKEN"]).flatMap(AdminToken.init)
         var logger = DashboardServer.defaultLogger
@@ -50,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let access = try await StoreAccess.open(path: store.path)
         let server = DashboardServer(
-            store: access, configuration: .init(host: bind, port: port, adminToken: token), logger: logger)
+            store: access, configuration: .init(host: bind, port: port, adminToken: token, allowedHosts: allowedHosts),
+            logger: logger)
         let storePath = store.path
         let bind = bind
         let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(bind)

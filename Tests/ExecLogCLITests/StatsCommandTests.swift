@@ -43,7 +43,7 @@ func computedStats(_ executions: [Execution]) -> ExecutionStats {
     if stats.totalExecutions > 0 { stats.errorRate = Double(stats.errorCount) / Double(stats.totalExecutions) }
     if !durations.isEmpty {
         durations.sort()
-        stats.avgExecutionTimeMs = Double(durations.reduce(0, +)) / Double(durations.count)
+        stats.avgExecutionTimeMs = ExecutionStats.average(sum: durations.reduce(0, +), count: durations.count)
         func rank(_ p: Double) -> Int { durations[max(1, Int((Double(durations.count) * p).rounded(.up))) - 1] }
         stats.p50ExecutionTimeMs = rank(0.50)
         stats.p95ExecutionTimeMs = rank(0.95)

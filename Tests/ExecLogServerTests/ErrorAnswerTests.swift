@@ -31,7 +31,7 @@ import Testing
             containing: "no such endpoint: GET /no/such/page")
         Self.expectJSONError(
             try await ServeCommandTests.get(base.appendingPathComponent("api/v1/ai-executions/stats"), method: "POST"),
-            status: 404, containing: "no such endpoint: POST /api/v1/ai-executions/stats")
+            status: 405, containing: "method POST is not allowed on /api/v1/ai-executions/stats")
         let huge = try #require(URL(string: base.absoluteString + "/api/v1/ai-executions/?usage_type=" + String(repeating: "x", count: 100_000)))
         Self.expectJSONError(try await ServeCommandTests.get(huge), status: 400, containing: "request too large")
         #expect(try await ServeCommandTests.get(base.appendingPathComponent("api/v1/ai-executions/stats")).0 == 200)
