@@ -114,6 +114,10 @@ let package = Package(
             resources: [
                 .embedInCode("Assets/index.html"), .embedInCode("Assets/dashboard.css"),
                 .embedInCode("Assets/dashboard.js"), .embedInCode("Assets/openapi.yaml"),
+                // The page's ES modules, imported by dashboard.js.
+                .embedInCode("Assets/format.js"), .embedInCode("Assets/api.js"), .embedInCode("Assets/charts.js"),
+                .embedInCode("Assets/bars.js"), .embedInCode("Assets/table.js"), .embedInCode("Assets/drawer.js"),
+                .embedInCode("Assets/timeline.js"), .embedInCode("Assets/filters.js"),
             ]
         ),
         .executableTarget(

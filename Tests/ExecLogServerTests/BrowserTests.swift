@@ -14,7 +14,7 @@ import Testing
         .deletingLastPathComponent()
     /// Python, Selenium and Chromium together; the script itself is bounded by `timeout`, which ends its
     /// whole process group (chromedriver and Chromium with it).
-    static let scriptTimeout = 150
+    static let scriptTimeout = 210
 
     /// The executions whose cost the seed never makes, written the way the seed writes (`ExecutionStore.insert`,
     /// which prices them with the bundled table), newer than every seeded one: a model no price knows, a call
@@ -53,10 +53,42 @@ import Testing
         }
     }()
 
+    /// Filter values with a space and a '+' (each of the three in two executions, together in one), a 100-character
+    /// model name, and a conversation with a code block and HTML in it: older than the cost cases, on the first page.
+    static let longModel = "a-very-long-model-name-" + String(repeating: "x", count: 100 - 23 - 4) + "-end"
+    static let filterCases: [String: Execution] = {
+        let now = Date()
+        func execution(_ secondsAgo: Double, _ usageType: String, _ provider: String, _ model: String) -> Execution {
+            Execution(
+                id: .v7(at: now.addingTimeInterval(-secondsAgo)), usageType: usageType,
+                inputMessages: [["role": "user", "content": "Which filter am I in?"]], responseContent: "This one.",
+                inputTokens: 300, outputTokens: 40, totalTokens: 340, provider: provider, modelName: model,
+                executionTimeMs: 1_234, createdAt: now.addingTimeInterval(-secondsAgo))
+        }
+        var all = execution(300, "code review", "azure openai", "c++ helper")
+        all.systemPrompt = "You review code.\nBe brief."
+        all.inputMessages = [
+            ["role": "system", "content": "Answer in <b>plain</b> text."],
+            ["role": "user", "content": "Review this:\n```swift\nlet a = \"<b>x</b>\"\nprint(a)\n```\nThanks <img src=x>"],
+            ["role": "assistant", "content": "Line one\nLine two"],
+        ]
+        all.responseContent = "Looks fine.\n```\nlet b = 2\n```"
+        all.traceID = "browser-filter-trace"
+        all.sessionID = "browser-filter-session"
+        return [
+            "all": all,
+            "usage": execution(310, "code review", "openai", "gpt-5-mini"),
+            "provider": execution(320, "general", "azure openai", "gpt-4o"),
+            "model": execution(330, "general", "anthropic", "c++ helper"),
+            "long": execution(340, "general", "openai", longModel),
+        ]
+    }()
+
     static func addCostCases(store path: String) throws {
         let store = try ExecutionStore(path: path, mode: .readWrite)
-        let result = try store.insert(costCases.values.sorted { $0.createdAt < $1.createdAt })
-        #expect(result.stored == costCases.count)
+        let cases = Array(costCases.values) + Array(filterCases.values)
+        let result = try store.insert(cases.sorted { $0.createdAt < $1.createdAt })
+        #expect(result.stored == cases.count)
     }
 
     /// What the store says, for the script to compare with what the page shows.
@@ -69,6 +101,9 @@ import Testing
         let filteredNewest = try #require(store.list(filter, limit: 1).executions.first)
         let execution = try store.execution(filteredNewest.id)
         // Each case's stored cost (the record's `cost` object: source, amounts by component, price_ref).
+        func ids(_ names: String...) -> [String] {
+            names.map { filterCases[$0]!.idString }.sorted(by: >)
+        }
         var costCases: [String: Any] = [:]
         for (name, execution) in Self.costCases {
             let record = try JSONSerialization.jsonObject(with: Data(store.record(execution.idString).jsonObject().serializedBytes()))
@@ -88,11 +123,18 @@ import Testing
             "error_cost_nano_usd": stats.errorCostNanoUSD,
             "unpriced_executions": stats.unpricedExecutions,
             "cost_cases": costCases,
+            "filter_cases": [
+                "usage_type": ["code review": ids("all", "usage")],
+                "provider": ["azure openai": ids("all", "provider")],
+                "model_name": ["c++ helper": ids("all", "model")],
+            ],
+            "long_model": ["id": filterCases["long"]!.idString, "name": longModel],
+            "conversation_id": filterCases["all"]!.idString,
         ]
         return try JSONSerialization.data(withJSONObject: expect)
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(7)))
     func thePageShowsTheStoreFiltersAndOpensAnExecution() async throws {
         let folder = try TemporaryFolder()
         let store = folder.path("seeded.db")
@@ -105,19 +147,38 @@ import Testing
         try Self.expectations(store: store).write(to: URL(fileURLWithPath: expectFile))
         let screenshots = ProcessInfo.processInfo.environment["EXECLOG_SCREENSHOT_DIR"] ?? folder.path("")
 
+        // A copy of the store for a second server that the script stops (the page's stale marks) and starts again on
+        // the same port; an empty store for a third (what the page says when nothing is logged yet).
+        let staleStore = folder.path("stale.db")
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: store + suffix) {
+            try FileManager.default.copyItem(atPath: store + suffix, toPath: staleStore + suffix)
+        }
+        let emptyStore = folder.path("empty.db")
+        _ = try ExecutionStore(path: emptyStore, mode: .create)
+
         let (server, base) = try await ServeCommandTests.serve(["--db", store])
         defer { server.signal(SIGTERM) }
+        let (staleServer, staleBase) = try await ServeCommandTests.serve(["--db", staleStore])
+        defer { staleServer.signal(SIGTERM) }
+        let (emptyServer, emptyBase) = try await ServeCommandTests.serve(["--db", emptyStore])
+        defer { emptyServer.signal(SIGTERM) }
+        let restart = try String(
+            decoding: JSONSerialization.data(withJSONObject: [
+                try Products.url("execlog").path, "serve", "--db", staleStore, "--port", "\(try #require(staleBase.port))",
+            ]), as: UTF8.self)
 
         let script = Self.root.appendingPathComponent("Tests/browser/dashboard_test.py").path
         let browser = try ChildProcess(
             URL(fileURLWithPath: "/usr/bin/timeout"),
             ["-k", "10", "\(Self.scriptTimeout)", "python3", script, "--url", base.absoluteString + "/",
-             "--expect", expectFile, "--screenshots", screenshots])
+             "--expect", expectFile, "--screenshots", screenshots, "--stale-url", staleBase.absoluteString + "/",
+             "--stale-pid", "\(staleServer.pid)", "--stale-command", restart, "--empty-url", emptyBase.absoluteString + "/"])
         let status = await browser.waitForExit(timeout: TimeInterval(Self.scriptTimeout + 20))
         let output = browser.stdout
         #expect(status == 0, "browser test: \(output)\n\(browser.stderr.suffix(3_000))")
         #expect(output.contains("\"passed\": true"), "\(output)")
         print("browser test: \(output.split(separator: "\n").last ?? ""), screenshots in \(screenshots)")
         #expect(await server.stop() == 0, "execlog serve did not stop cleanly: \(server.stderr)")
+        #expect(await emptyServer.stop() == 0, "execlog serve (empty store) did not stop cleanly: \(emptyServer.stderr)")
     }
 }
