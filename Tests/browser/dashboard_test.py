@@ -976,7 +976,8 @@ def check_drawer_keys(driver, expect):
         if not where[0]:
             fail(f"Tab leaves the drawer, to {where[1]}")
         seen.add(where[1])
-    driver.execute_script("document.getElementById('detail-close').focus()")
+    driver.execute_script(
+        "[...document.querySelectorAll('#detail .drawer button, #detail .drawer summary')].filter(n => n.getClientRects().length)[0].focus()")
     ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
     where = driver.execute_script(inside)
     last = driver.execute_script(

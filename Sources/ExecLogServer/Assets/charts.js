@@ -30,7 +30,7 @@ export function withGapsFilled(series) {
     points.push(byStart.get(time) || {
       start: new Date(time).toISOString(), executions: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, errors: 0,
       cost_nano_usd: 0, unpriced_executions: 0, cost_nano_usd_by_model: {}, unpriced_executions_by_model: {}, by_provider: {},
-      p95_execution_time_ms: null,
+      by_usage_type: {}, p50_execution_time_ms: null, p95_execution_time_ms: null,
     });
   }
   return { bucket: series.bucket, points };
@@ -200,6 +200,8 @@ export function renderTimeCharts() {
   const latencyLayers = [{ name: 'p95', color: LATENCY_COLOR, value: (point) => point.p95_execution_time_ms ?? null }];
   drawTimeChart($('chart-latency'), series.points, series.bucket, latencyLayers, {
     line: true, format: duration, axis: () => duration, wholeTicks: false,
+    note: (point) => (point.p50_execution_time_ms === null || point.p50_execution_time_ms === undefined ? ''
+      : `p50: ${duration(point.p50_execution_time_ms)} · ${count(point.executions)} executions`),
     empty: hasLatency ? 'No durations in this range.' : 'This server does not give latency over time.',
   });
   $('legend-latency').textContent = hasLatency ? 'p95 execution time' : '';

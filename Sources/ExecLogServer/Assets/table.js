@@ -107,7 +107,10 @@ export function renderRows(items) {
       showsErrors() ? truncated('error-message', item.error_message ?? '') : null,
       el('td', { className: 'trace' }, item.trace_id ? idLink('trace', item.trace_id, { short: true }) : el('span', { className: 'muted', text: MISSING })));
     row.addEventListener('click', () => openDetail(item.id, row));
-    row.addEventListener('keydown', (event) => { if (event.key === 'Enter' && event.target === row) openDetail(item.id, row); });
+    // preventDefault: the Enter must not also press the drawer's close button, which has the focus by then.
+    row.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target === row) { event.preventDefault(); openDetail(item.id, row); }
+    });
     if (item.snippet === undefined || item.snippet === null) return [row];
     row.classList.add('has-snippet');
     return [row, snippetRow(item, columns)];
@@ -183,8 +186,9 @@ export async function loadPage() {
     const page = await getJSON(`${API}/`, params);
     if (generation !== state.pageGeneration) return;
     state.nextCursor = page.next_cursor;
-    state.hasMore = byTime ? Boolean(page.next_cursor) : page.items.length === state.limit
-      && (state.total === null || params.skip + page.items.length < state.total);
+    // has_more from the server; from the page's length where an older server does not say.
+    state.hasMore = typeof page.has_more === 'boolean' ? page.has_more : byTime ? Boolean(page.next_cursor)
+      : page.items.length === state.limit && (state.total === null || params.skip + page.items.length < state.total);
     renderRows(page.items);
     if (page.items.length) setTableState('');
     else if (!anyFilter() && state.page === 0) setTableState('', { nodes: nothingLoggedYet() });
