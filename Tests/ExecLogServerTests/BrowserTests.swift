@@ -78,7 +78,7 @@ import Testing
         return [
             "all": all,
             "usage": execution(310, "code review", "openai", "gpt-5-mini"),
-            "provider": execution(320, "general", "azure openai", "gpt-4o"),
+            "provider": execution(320, "general", "azure openai", "gpt-4.1"),
             "model": execution(330, "general", "anthropic", "c++ helper"),
             "long": execution(340, "general", "openai", longModel),
         ]
@@ -89,6 +89,10 @@ import Testing
         let cases = Array(costCases.values) + Array(filterCases.values)
         let result = try store.insert(cases.sorted { $0.createdAt < $1.createdAt })
         #expect(result.stored == cases.count)
+    }
+
+    static func createEmptyStore(path: String) throws {
+        _ = try ExecutionStore(path: path, mode: .create)
     }
 
     /// What the store says, for the script to compare with what the page shows.
@@ -154,7 +158,7 @@ import Testing
             try FileManager.default.copyItem(atPath: store + suffix, toPath: staleStore + suffix)
         }
         let emptyStore = folder.path("empty.db")
-        _ = try ExecutionStore(path: emptyStore, mode: .create)
+        try Self.createEmptyStore(path: emptyStore)
 
         let (server, base) = try await ServeCommandTests.serve(["--db", store])
         defer { server.signal(SIGTERM) }

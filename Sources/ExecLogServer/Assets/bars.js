@@ -21,8 +21,8 @@ export function renderCostModels(stats) {
   }
   const width = Math.max(container.clientWidth, 280);
   const availableHeight = container.clientHeight || 190;
-  // As many rows as fit at 19 px or more; the rest are summed in a last row.
-  const fit = Math.max(2, Math.floor(availableHeight / 19));
+  // As many rows as fit at 16 px or more; the rest are summed in a last row.
+  const fit = Math.max(2, Math.floor(availableHeight / 16));
   let rows = names.map((name) => ({ name, cost: costs[name] || 0, unpriced: unpriced[name] || 0, executions: executions[name] || 0 }));
   if (rows.length > fit) {
     const rest = rows.slice(fit - 1);
@@ -77,7 +77,7 @@ function countBars(container, executionsBy, tokensBy, color) {
   }
   const width = Math.max(container.clientWidth, 280);
   const availableHeight = container.clientHeight || 190;
-  const fit = Math.max(2, Math.floor(availableHeight / 19));
+  const fit = Math.max(2, Math.floor(availableHeight / 16));
   let rows = names.map((name) => ({ name, executions: executionsBy[name], tokens: tokensBy[name] || 0 }));
   if (rows.length > fit) {
     const rest = rows.slice(fit - 1);
