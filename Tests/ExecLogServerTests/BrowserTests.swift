@@ -14,7 +14,7 @@ import Testing
         .deletingLastPathComponent()
     /// Python, Selenium and Chromium together; the script itself is bounded by `timeout`, which ends its
     /// whole process group (chromedriver and Chromium with it).
-    static let scriptTimeout = 210
+    static let scriptTimeout = 150
 
     /// The executions whose cost the seed never makes, written the way the seed writes (`ExecutionStore.insert`,
     /// which prices them with the bundled table), newer than every seeded one: a model no price knows, a call
@@ -138,7 +138,7 @@ import Testing
         return try JSONSerialization.data(withJSONObject: expect)
     }
 
-    @Test(.timeLimit(.minutes(7)))
+    @Test(.timeLimit(.minutes(5)))
     func thePageShowsTheStoreFiltersAndOpensAnExecution() async throws {
         let folder = try TemporaryFolder()
         let store = folder.path("seeded.db")

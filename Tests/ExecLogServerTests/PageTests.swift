@@ -13,12 +13,22 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static let assets: [(path: String, source: String, contentType: String)] = [
-        ("/", "Sources/ExecLogServer/Assets/index.html", "text/html; charset=utf-8"),
-        ("/dashboard.css", "Sources/ExecLogServer/Assets/dashboard.css", "text/css; charset=utf-8"),
-        ("/dashboard.js", "Sources/ExecLogServer/Assets/dashboard.js", "text/javascript; charset=utf-8"),
-        ("/api/v1/openapi.yaml", "docs/openapi.yaml", "application/yaml; charset=utf-8"),
-    ]
+    /// The page, its stylesheet, the document, and every script module in the Assets folder: a module
+    /// left out of the binary fails here.
+    static let assets: [(path: String, source: String, contentType: String)] = {
+        let folder = "Sources/ExecLogServer/Assets"
+        let modules = ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
+            .filter { $0.hasSuffix(".js") }.sorted()
+        return [
+            ("/", "\(folder)/index.html", "text/html; charset=utf-8"),
+            ("/dashboard.css", "\(folder)/dashboard.css", "text/css; charset=utf-8"),
+            ("/api/v1/openapi.yaml", "docs/openapi.yaml", "application/yaml; charset=utf-8"),
+        ] + modules.map { ("/\($0)", "\(folder)/\($0)", "text/javascript; charset=utf-8") }
+    }()
+
+    @Test func everyModuleIsServed() {
+        #expect(Self.assets.filter { $0.path.hasSuffix(".js") }.count >= 9)
+    }
 
     /// The server answers each asset byte for byte as its source (compiled in by SwiftPM's embedInCode).
     @Test(arguments: assets)
