@@ -65,9 +65,6 @@ struct ExecutionRoutes: Sendable {
             try parameters.oneOf("sort", ListOrder.Key.self) ?? .createdAt,
             try parameters.oneOf("order", ListOrder.Direction.self) ?? .desc)
         let cursor = try parameters.cursor()
-        if cursor != nil, !order.pagesByCursor {
-            throw APIError.badParameter("cursor", StoreError.cursorNeedsTimeOrder("").description)
-        }
         let page = try await store.read { store throws(StoreError) in
             try store.list(filter, order: order, limit: limit, offset: skip, after: cursor)
         }

@@ -14,7 +14,7 @@ public struct HostAllowList: Sendable, Equatable {
     /// `--allowed-host '*'`: every name, with the protection off.
     public private(set) var allowsAny: Bool
 
-    static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "::1"]
+    public static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "::1"]
 
     /// The names for a server bound to `bindHost`, plus `allowed` (names, or `*` for any).
     public init(bindHost: String, allowed: [String] = []) {

@@ -28,6 +28,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch {
+            // JSONErrorMiddleware, inside this one, turns every error into an HTTPResponseError; should another
+            // reach here, it is still an answer with the headers.
+            response = try APIError(.internalServerError, "internal error: \(error)").response(from: request, context: context)
         }
         for field in Self.headers { response.headers[field.name] = field.value }
         return response

@@ -14,7 +14,7 @@ extension ExecutionStore {
         after: ListCursor? = nil
     ) throws(StoreError) -> ExecutionPage {
         precondition(limit >= 0 && offset >= 0, "limit and offset are validated by callers")
-        if let after, !order.pagesByCursor { throw .cursorNeedsTimeOrder(after.description) }
+        if after != nil, !order.pagesByCursor { throw .cursorNeedsTimeOrder }
         let (rows, snippets) = try read { db in
             try Self.checkSearch(filter, db)
             var (sql, arguments) = Self.listSQL(

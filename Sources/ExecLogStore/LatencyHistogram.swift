@@ -14,7 +14,7 @@ struct LatencyHistogram: Equatable, Sendable {
 
     /// Adds `count` (negative to remove) durations of `milliseconds`.
     mutating func add(_ milliseconds: Int, count: Int = 1) {
-        let bucket = Self.bucket(of: max(0, milliseconds))
+        let bucket = Self.bucket(of: milliseconds)
         let updated = counts[bucket, default: 0] + count
         counts[bucket] = updated > 0 ? updated : nil
     }
@@ -63,8 +63,9 @@ struct LatencyHistogram: Equatable, Sendable {
 
     static let exactBelow = 128
 
+    /// A negative duration (a row edited by hand: the writer refuses them) counts as 0.
     static func bucket(of value: Int) -> Int {
-        guard value >= exactBelow else { return value }
+        guard value >= exactBelow else { return max(0, value) }
         let shift = (Int.bitWidth - value.leadingZeroBitCount) - 7
         return shift * 64 + (value >> shift)
     }

@@ -11,6 +11,12 @@ public struct ListOrder: Sendable, Hashable, CustomStringConvertible {
         case totalTokens = "total_tokens"
         case executionTimeMs = "execution_time_ms"
         case costNanoUSD = "cost_nano_usd"
+
+        /// What is sorted: a row that reports input and output but no total sorts by their sum, as
+        /// the page and the CLI show it.
+        var sql: String {
+            self == .totalTokens ? "coalesce(total_tokens, input_tokens + output_tokens, input_tokens, output_tokens)" : rawValue
+        }
     }
 
     public enum Direction: String, Sendable, CaseIterable {
@@ -37,7 +43,7 @@ public struct ListOrder: Sendable, Hashable, CustomStringConvertible {
     var sql: String {
         let direction = self.direction == .desc ? "DESC" : "ASC"
         let time = "created_at \(direction), id \(direction)"
-        return key == .createdAt ? time : "\(key.rawValue) IS NULL, \(key.rawValue) \(direction), \(time)"
+        return key == .createdAt ? time : "\(key.sql) IS NULL, \(key.sql) \(direction), \(time)"
     }
 
     /// Rows after `cursor` in this order (time order only).

@@ -11,7 +11,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidID(String)
     case invalidCursor(String)
     /// A cursor given with an order other than time, which pages by offset.
-    case cursorNeedsTimeOrder(String)
+    case cursorNeedsTimeOrder
     /// A full-text query SQLite's FTS5 refused; `reason` is its message, made readable.
     case invalidSearchQuery(String, reason: String)
     /// The store has no search index (the writer runs with `--no-search-index`).

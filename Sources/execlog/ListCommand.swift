@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExecLogCLI
+import ExecLogModel
 import ExecLogStore
 
 struct ListCommand: ParsableCommand {
@@ -23,7 +24,7 @@ struct ListCommand: ParsableCommand {
         let result = try opened.list(filter, order: page.listOrder, limit: limit, offset: offset, after: try page.cursor())
         print(
             try ListRenderer.render(
-                result, format: format, style: .standardOutput, search: filter.query != nil, nextOffset: offset + limit),
+                result, format: format, style: .standardOutput, search: filter.query != nil, nextOffset: offset.saturatingAdd(limit)),
             terminator: "")
     }
 }

@@ -42,9 +42,7 @@ struct PageOptions: ParsableArguments {
     }
 
     func cursor() throws -> ListCursor? {
-        guard let cursor = try after.map({ try ListCursor(parsing: $0) }) else { return nil }
-        guard listOrder.pagesByCursor else { throw CLIError("--after: \(StoreError.cursorNeedsTimeOrder("").description)") }
-        return cursor
+        try after.map { try ListCursor(parsing: $0) }
     }
 
     var listOrder: ListOrder { ListOrder(sort, order) }

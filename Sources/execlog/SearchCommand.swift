@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExecLogCLI
+import ExecLogModel
 import ExecLogStore
 import Foundation
 
@@ -35,7 +36,7 @@ struct SearchCommand: ParsableCommand {
         let result = try opened.list(filter, order: page.listOrder, limit: limit, offset: offset, after: try page.cursor())
         print(
             try ListRenderer.render(
-                result, format: format, style: .standardOutput, search: true, nextOffset: offset + limit),
+                result, format: format, style: .standardOutput, search: true, nextOffset: offset.saturatingAdd(limit)),
             terminator: "")
     }
 

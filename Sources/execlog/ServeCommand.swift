@@ -45,8 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError("invalid --port \(port.debugDescription): expected a whole number from 0 to 65535")
         }
         guard !bind.isEmpty else { throw CLIError("invalid --bind \"\": expected an address such as 127.0.0.1") }
-        for name in allowedHosts where name.isEmpty || name.contains(where: { $0.isWhitespace || "/@?#".contains($0) }) {
-            throw CLIError("invalid --allowed-host \(name.debugDescription): expected a host name such as execlog.example.com")
+        // Names are compared whole: a pattern such as *.example.com would never match, so it is refused.
+        for name in allowedHosts where name != "*" && (name.isEmpty || name.contains(where: { $0.isWhitespace || "/@?#*".contains($0) })) {
+            throw CLIError("invalid --allowed-host \(name.debugDescription): expected a host name such as execlog.example.com, or '*' for any")
         }
         let environment = ProcessInfo.processInfo.environment
         let token = (adminToken ?? environment["EXECLOG_ADMIN_TOKEN"]).flatMap(AdminToken.init)
@@ -64,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         let storePath = store.path
         let bind = bind
-        let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(bind)
+        let isLoopback = HostAllowList.loopbackNames.contains(HostAllowList.bareHost(bind))
         do {
             try await server.run { address in
                 // Tests start the server on port 0 and read this line to learn the port.

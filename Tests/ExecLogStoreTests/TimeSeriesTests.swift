@@ -2,6 +2,7 @@ import ExecLogModel
 import ExecLogPricing
 import ExecLogStore
 import ExecLogTestSupport
+import GRDB
 import Foundation
 import Testing
 
@@ -124,5 +125,28 @@ import Testing
         let empty = try ExecutionStore(path: folder.path("empty.db"), mode: .create)
         #expect(try empty.timeSeries(bucket: .day).points.isEmpty)
         #expect(try empty.facets() == ExecutionFacets())
+    }
+}
+
+/// A row edited by hand into a negative duration (the writer refuses them) is counted as 0 ms, never
+/// an index out of the histogram.
+@Suite struct HandEditedDurationTests {
+    @Test func aNegativeDurationInAPartialHourIsCountedAsZero() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.db")
+        let executions = Fixtures.executions(90)
+        try ExecutionStore(path: path, mode: .create).insert(executions)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(
+                sql: "UPDATE ai_executions SET execution_time_ms = -5 WHERE id = ?", arguments: [executions[1].idString])
+        }
+        let store = try ExecutionStore(path: path, mode: .readOnly)
+        // From 30 s past the first row: the first hour is partial, read from the rows.
+        let filter = ExecutionFilter(from: Fixtures.start.addingTimeInterval(30))
+        for bucket in ExecutionTimeSeries.Bucket.allCases {
+            let series = try store.timeSeries(filter, bucket: bucket)
+            #expect(series.points.reduce(0) { $0 + $1.executions } == 89)
+            #expect(series.points.first?.p50ExecutionTimeMs != nil)
+        }
     }
 }

@@ -34,8 +34,14 @@ export const state = {
   series: null,
   costView: 'provider', // the cost chart's split: 'provider' or 'model'
   view: null, // the open timeline, { kind: 'trace' | 'session', id }, kept in the address too
-  shownKey: null, // the filters the cards and charts show (JSON of filterKey()), null when they show nothing
+  statsKey: null, // the filters the cards and bars show (filterKey()), null when they show nothing
+  seriesKey: null, // the filters the charts over time show
+  failure: null, // why the last load failed ({ message, unreachable }), null when it did not
   updatedAt: null, // when the shown data was loaded
+  rowsOnPage: 0,
+  detailOpener: null, // what had the focus before the drawer opened, to give it back
+  timelineOpener: null,
+  searchTimer: null,
 };
 
 // The time span the filters ask for, as instants (ms) or null: for the charts' buckets.

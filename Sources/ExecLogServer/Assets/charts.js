@@ -263,10 +263,17 @@ export function renderCostChart() {
 }
 
 // Every chart says "no data" (a load under new filters failed: the old charts would not be theirs).
-export function clearCharts(message) {
-  for (const id of ['chart-executions', 'chart-tokens', 'chart-cost', 'chart-errors', 'chart-latency', 'chart-providers',
-    'chart-cost-models', 'chart-usage-types']) {
+// The charts over time (drawn from the time series).
+export function clearTimeCharts(message) {
+  for (const id of ['chart-executions', 'chart-tokens', 'chart-cost', 'chart-errors', 'chart-latency']) {
     $(id).replaceChildren(el('div', { className: 'empty', text: message }));
   }
   for (const id of ['legend-executions', 'legend-tokens', 'legend-cost', 'legend-errors', 'legend-latency']) $(id).replaceChildren();
+}
+
+// The bars by provider, usage type and model (drawn from the stats, as the cards are).
+export function clearBars(message) {
+  for (const id of ['chart-providers', 'chart-cost-models', 'chart-usage-types']) {
+    $(id).replaceChildren(el('div', { className: 'empty', text: message }));
+  }
 }

@@ -3,7 +3,7 @@
 // Everything the server sends is inserted as text (textContent, SVG attributes), never as HTML.
 import { API, filterKey, filterParams, filterSpan, getJSON, isSearchError, state } from './api.js';
 import { renderCostModels, renderProviders, renderUsageTypes } from './bars.js';
-import { clearCharts, renderCostChart, renderTimeCharts, withGapsFilled } from './charts.js';
+import { clearBars, clearTimeCharts, renderCostChart, renderTimeCharts, withGapsFilled } from './charts.js';
 import { closeDetail, copyButton, topOverlay, trapFocus } from './drawer.js';
 import {
   fillSelect, onFiltersChanged, readAddress, renderChips, showFiltersInControls, showSearchError, wireFilters, writeAddress,
@@ -61,17 +61,23 @@ async function loadAll() {
   const failures = results.filter((result) => result.status === 'rejected').map((result) => result.reason);
   const searchFailure = failures.find(isSearchError);
   const failure = failures.find((error) => !isSearchError(error));
-  // Numbers of other filters are never shown under these: what failed for them is blank.
-  if (results[1].status === 'rejected' && state.statsKey !== key) blankCards();
+  // Numbers of other filters are never shown under these: what failed for them is blank (the cards and the
+  // bars come from the stats, the charts over time from the time series).
+  const noData = searchFailure && !failure ? 'No data: the search cannot be run.' : 'No data: the server did not answer.';
+  if (results[1].status === 'rejected' && state.statsKey !== key) {
+    blankCards();
+    clearBars(noData);
+  }
   if (results[2].status === 'rejected' && state.seriesKey !== key) {
     state.series = null;
     state.seriesKey = null;
-    clearCharts(searchFailure && !failure ? 'No data: the search cannot be run.' : 'No data: the server did not answer.');
+    clearTimeCharts(noData);
   }
   showSearchError(searchFailure ? searchFailure.message : '');
   showError(failure ? failure.message : '');
   if (!failure && !searchFailure) state.updatedAt = new Date();
-  showStale(failure || searchFailure || null);
+  state.failure = failure || searchFailure || null;
+  showStale(state.failure);
   showUpdated();
   $('refresh').classList.remove('loading');
   $('refresh').disabled = false;
@@ -204,7 +210,7 @@ function setZone(zone) {
   showZone();
   showFiltersInControls();
   showUpdated();
-  showStale(document.body.dataset.state === 'error' && !$('stale-mark').hidden ? { message: '', unreachable: true } : null);
+  showStale(state.failure);
   for (const cell of document.querySelectorAll('#executions-table td.time')) cell.textContent = formatTime(cell.dataset.time);
   renderTimeCharts();
 }

@@ -1,5 +1,5 @@
 // The filters: the controls, the chips, and the address that holds them (Back, Forward and reload follow it).
-import { FILTERS, RANGES, SORTS, emptyFilters, state } from './api.js';
+import { FILTERS, RANGES, SORTS, emptyFilters, filterSpan, state } from './api.js';
 import { $, el, inputToInstant, instantToInput, shortId } from './format.js';
 import { closeDetail } from './drawer.js';
 import { renderHeaders, resetPaging } from './table.js';
@@ -162,7 +162,18 @@ export function wireFilters() {
   // A relative range replaces From / To; From / To replace a relative range.
   $('filter-range').addEventListener('change', () => {
     const value = $('filter-range').value;
-    if (value === 'custom') { $('filter-start-date').focus(); return; }
+    if (value === 'custom') {
+      // The relative range becomes the same span written out, to edit from there.
+      if (state.filters.range) {
+        const span = filterSpan();
+        const instant = (ms) => new Date(Math.floor(ms / 60000) * 60000).toISOString().replace(/\.000Z$/, 'Z');
+        Object.assign(state.filters, { range: '', startDate: instant(span.from), endDate: instant(span.to + 60000) });
+        showFiltersInControls();
+        applyFilters();
+      }
+      $('filter-start-date').focus();
+      return;
+    }
     Object.assign(state.filters, { range: value, startDate: '', endDate: '' });
     $('filter-start-date').value = '';
     $('filter-end-date').value = '';

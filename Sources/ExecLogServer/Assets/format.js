@@ -14,10 +14,12 @@ export const compact = (n) => (isMissing(n) ? MISSING : compactFormat.format(n))
 
 // The one duration rule of execlog (the CLI's Formatting.milliseconds; the cases in Tests/formatting/durations.json):
 // below 1 s whole milliseconds; below 59,995 ms seconds to two decimals; below an hour minutes and seconds; below
-// a day hours and minutes; then days and hours. Each form rounds half up to its last unit, on integers.
-export function duration(ms) {
-  if (isMissing(ms) || Number.isNaN(ms)) return MISSING;
-  if (ms < 999.5) return `${Math.round(ms)} ms`;
+// a day hours and minutes; then days and hours. Each form rounds half up to its last unit, on whole milliseconds.
+export function duration(value) {
+  if (isMissing(value) || !Number.isFinite(value)) return MISSING;
+  // An average has hundredths: rounded to the millisecond first, as the CLI does.
+  const ms = Math.sign(value) * Math.round(Math.abs(value));
+  if (ms < 1000) return `${ms} ms`;
   if (ms < 59995) {
     const centis = Math.floor((ms + 5) / 10);
     return `${Math.floor(centis / 100)}.${String(centis % 100).padStart(2, '0')} s`;
