@@ -10,6 +10,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "execlog-bench",
         abstract: "The measuring tools of scripts/bench.",
         subcommands: [RawInsertCommand.self, EndToEndCommand.self, QueriesCommand.self, StorageCommand.self,
-                      PrivacyCommand.self, PricingCommand.self, SearchCommand.self, RecordTailCommand.self, ReportCommand.self]
+                      PrivacyCommand.self, PricingCommand.self, SearchCommand.self, RecordTailCommand.self, EmitterCPUCommand.self,
+                      ReportCommand.self]
     )
 }

@@ -149,6 +149,7 @@ struct ReportCommand: ParsableCommand {
 
         addSearchRows(to: &table, value)
         addPageRows(to: &table, value)
+        addEmitterCPURows(to: &table, value)
 
         print("execlog benchmark, \(mode) run, \(Self.timestamp())")
         print(table.rendered)
@@ -204,6 +205,22 @@ struct ReportCommand: ParsableCommand {
                   "empty store \(Table.millis(value("page-empty.first_load_ms_max")))", ratio: nil, target: "—", met: "")
         table.add("8", "page: last API answer received (median)", Table.millis(value("page.api_done_ms_median")),
                   "empty store \(Table.millis(value("page-empty.api_done_ms_median")))", ratio: nil, target: "—", met: "")
+    }
+
+    /// Row e (issue 19): the emitter process's CPU per event through a real execlogd, against the same
+    /// events encoded by JSONEncoder in the same process; redaction's share beside it.
+    func addEmitterCPURows(to table: inout Table, _ value: (String) -> Double?) {
+        func nanos(_ key: String) -> Double? { value("emitter-cpu.\(key)_us_per_event").map { $0 * 1_000 } }
+        let figure = nanos("cpu"), baseline = nanos("jsonencoder")
+        let events = Table.count(value("emitter-cpu.events") ?? 0)
+        table.add("e", "emitter CPU per \(Table.number(value("emitter-cpu.event_bytes"))) B event: record + redact + encode + send (\(events) events)",
+                  Table.micros(figure), "JSONEncoder \(Table.micros(baseline))", ratio: Table.ratio(figure, baseline),
+                  target: "≤ 10 µs", met: Table.check(figure, atMost: 10_000))
+        let redaction = nanos("redaction")
+        table.add("e", "emitter CPU per event without redaction (capture full)", Table.micros(nanos("cpu_no_redaction")),
+                  "—", ratio: nil, target: "—", met: "")
+        table.add("e", "redaction's share: the content filter alone per event", Table.micros(redaction),
+                  "of \(Table.micros(figure))", ratio: Table.ratio(redaction, figure), target: "—", met: "")
     }
 
     /// Every figure of the folder: `file.key` for our own files, `record.<benchmark>.<metric>.<pNN>` for
