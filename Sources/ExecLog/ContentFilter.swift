@@ -58,6 +58,13 @@ public struct ContentFilter {
     /// The execution as the policy lets it leave the process; `redactions` counts the replacements.
     public func apply(_ execution: Execution, redactions: inout Int) -> Execution {
         var execution = execution
+        apply(to: &execution, redactions: &redactions)
+        return execution
+    }
+
+    /// ``apply(_:redactions:)`` in place: the sender's path, with no copy of the execution to make and
+    /// release (each copy retains every string of it).
+    public func apply(to execution: inout Execution, redactions: inout Int) {
         switch policy.capture(for: execution.usageType) {
         case .metadataOnly:
             execution.systemPrompt = nil
@@ -65,54 +72,65 @@ public struct ContentFilter {
             execution.executionMetadata = nil
             execution.inputMessages = .array([])
             if execution.errorMessage != nil { execution.errorMessage = "[content not captured]" }
-            return execution
         case .full:
-            guard policy.maxContentBytes != nil else { return execution }
-            return transform(execution) { truncated($0) }
+            guard policy.maxContentBytes != nil else { return }
+            var count = 0
+            transform(&execution, redact: false, count: &count)
         case .redacted:
             var count = 0
-            let result = transform(execution) { text in
-                let redacted = self.redacted(text, count: &count)
-                return truncated(redacted ?? text) ?? redacted
-            }
+            transform(&execution, redact: true, count: &count)
             redactions += count
-            return result
         }
     }
 
-    /// Applies `text` to every string of the content; it returns nil for a string it leaves as it is.
-    /// Most executions hold no secret: their messages and metadata are then kept, not rebuilt.
-    private func transform(_ execution: Execution, _ text: (String) -> String?) -> Execution {
-        var execution = execution
-        if let systemPrompt = execution.systemPrompt, let changed = text(systemPrompt) { execution.systemPrompt = changed }
-        if let response = execution.responseContent, let changed = text(response) { execution.responseContent = changed }
-        if let error = execution.errorMessage, let changed = text(error) { execution.errorMessage = changed }
-        if let changed = Self.mapStrings(execution.inputMessages, text) { execution.inputMessages = changed }
-        if let metadata = execution.executionMetadata, let changed = Self.mapStrings(metadata, text) {
+    /// A string of the content as the policy keeps it, or nil when it stays as it is: redacted first
+    /// (with `redact`), then truncated.
+    private func text(_ text: String, redact: Bool, count: inout Int) -> String? {
+        guard redact else { return truncated(text) }
+        let redacted = self.redacted(text, count: &count)
+        return truncated(redacted ?? text) ?? redacted
+    }
+
+    /// Applies `text` to every string of the content. Most executions hold no secret: their messages
+    /// and metadata are then kept, not rebuilt. (No closures: one capturing this filter would copy it,
+    /// and retain everything it holds, for every execution.)
+    private func transform(_ execution: inout Execution, redact: Bool, count: inout Int) {
+        if let systemPrompt = execution.systemPrompt, let changed = text(systemPrompt, redact: redact, count: &count) {
+            execution.systemPrompt = changed
+        }
+        if let response = execution.responseContent, let changed = text(response, redact: redact, count: &count) {
+            execution.responseContent = changed
+        }
+        if let error = execution.errorMessage, let changed = text(error, redact: redact, count: &count) {
+            execution.errorMessage = changed
+        }
+        if let changed = mapStrings(execution.inputMessages, redact: redact, count: &count) {
+            execution.inputMessages = changed
+        }
+        if let metadata = execution.executionMetadata, let changed = mapStrings(metadata, redact: redact, count: &count) {
             execution.executionMetadata = changed
         }
-        return execution
     }
 
     /// The value with `text` applied to its strings, or nil when none changed.
-    private static func mapStrings(_ value: JSONValue, _ text: (String) -> String?) -> JSONValue? {
+    private func mapStrings(_ value: JSONValue, redact: Bool, count: inout Int) -> JSONValue? {
         switch value {
         case .string(let string):
-            return text(string).map(JSONValue.string)
+            return text(string, redact: redact, count: &count).map(JSONValue.string)
         case .array(let elements):
             var copy: [JSONValue]?
-            for (index, element) in elements.enumerated() {
-                guard let changed = mapStrings(element, text) else { continue }
+            for index in elements.indices {
+                guard let changed = mapStrings(elements[index], redact: redact, count: &count) else { continue }
                 if copy == nil { copy = elements }
-                copy![index] = changed
+                copy?[index] = changed
             }
             return copy.map(JSONValue.array)
         case .object(let members):
             var copy: [String: JSONValue]?
             for (key, member) in members {
-                guard let changed = mapStrings(member, text) else { continue }
+                guard let changed = mapStrings(member, redact: redact, count: &count) else { continue }
                 if copy == nil { copy = members }
-                copy![key] = changed
+                copy?[key] = changed
             }
             return copy.map(JSONValue.object)
         case .null, .bool, .int, .double:
@@ -128,11 +146,11 @@ public struct ContentFilter {
     private func redacted(_ text: String, count: inout Int) -> String? {
         // Nothing shorter can hold a secret worth the regex engine's time.
         guard text.utf8.count >= 6 else { return nil }
-        let candidates = builtIn.isEmpty ? [] : Self.candidates(in: text)
+        let candidates = builtIn.isEmpty ? [] : Self.candidateSet(in: text)
         guard !candidates.isEmpty || !custom.isEmpty else { return nil }
         let before = count
         var result = text
-        for (kind, expression) in builtIn where candidates.contains(kind) {
+        for (kind, expression) in builtIn where candidates.contains(Candidates(kind)) {
             result = replace(expression, in: result, count: &count) { match, string in
                 if kind == .cardNumber, !Self.passesLuhn(string.substring(with: match.range)) { return nil }
                 return "[REDACTED:\(kind.rawValue)]"
@@ -172,48 +190,84 @@ public struct ContentFilter {
         return prefix + "…[truncated \(text.utf8.count - prefix.utf8.count) bytes]"
     }
 
+    /// The patterns a text may hold, as bits (no allocation: the scan runs on every string sent).
+    struct Candidates: OptionSet {
+        let rawValue: UInt16
+        init(rawValue: UInt16) { self.rawValue = rawValue }
+        init(_ pattern: ContentPolicy.Pattern) {
+            let index = ContentPolicy.Pattern.allCases.firstIndex(of: pattern) ?? 0
+            rawValue = 1 << UInt16(index)
+        }
+        static let card = Candidates(.cardNumber), email = Candidates(.email), google = Candidates(.googleKey)
+        static let aws = Candidates(.awsKey), github = Candidates(.githubToken), bearer = Candidates(.bearerToken)
+        static let keys = Candidates([Candidates(.openAIKey), Candidates(.anthropicKey)])
+    }
+
     /// The patterns whose telltale bytes appear in the text (`sk-`, `AIza`, `AKIA`, `gh?_`, `bearer`,
     /// `@`, a run of 13 digits): one pass over its UTF-8, far cheaper than any regex.
-    static func candidates(in text: String) -> Set<ContentPolicy.Pattern> {
+    static func candidateSet(in text: String) -> Candidates {
         var text = text
         return text.withUTF8 { candidates(in: $0) }
     }
 
-    private static func candidates(in bytes: UnsafeBufferPointer<UInt8>) -> Set<ContentPolicy.Pattern> {
-        var found: Set<ContentPolicy.Pattern> = []
+    /// What each byte is to the scan: most are nothing, one table load and a well-predicted branch.
+    /// (A `switch` on the byte compiled to a jump table, mispredicted on every letter it named.)
+    private static let byteKinds: [UInt8] = {
+        var kinds = [UInt8](repeating: 0, count: 256)
+        for digit in UInt8(ascii: "0")...UInt8(ascii: "9") { kinds[Int(digit)] = 1 }
+        kinds[Int(UInt8(ascii: " "))] = 2
+        for byte in "-@_AbB".utf8 { kinds[Int(byte)] = 3 }
+        return kinds
+    }()
+
+    private static func candidates(in bytes: UnsafeBufferPointer<UInt8>) -> Candidates {
+        guard let base = bytes.baseAddress else { return [] }
+        let count = bytes.count
+        // Case-insensitive, as letters go (`| 0x20`): a superset of what the patterns match.
         func at(_ index: Int, _ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard index + count <= bytes.count else { return false }
+            let length = literal.utf8CodeUnitCount
+            guard index >= 0, index + length <= count else { return false }
             let start = literal.utf8Start
-            for offset in 0..<count where bytes[index + offset] | 0x20 != start[offset] | 0x20 { return false }
+            for offset in 0..<length where base[index + offset] | 0x20 != start[offset] | 0x20 { return false }
             return true
         }
+        var found: Candidates = []
         var digits = 0
-        for index in bytes.indices {
-            switch bytes[index] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits += 1
-                if digits >= 13 { found.insert(.cardNumber) }
-                continue
-            case UInt8(ascii: " "), UInt8(ascii: "-"):
-                continue  // separators inside a card number keep the run going
-            case UInt8(ascii: "@"): found.insert(.email)
-            case UInt8(ascii: "s"):
-                if at(index, "sk-") { found.formUnion([.openAIKey, .anthropicKey]) }
-            case UInt8(ascii: "A"):
-                if at(index, "AIza") { found.insert(.googleKey) }
-                if at(index, "AKIA") || at(index, "ASIA") { found.insert(.awsKey) }
-            case UInt8(ascii: "g"):
-                if at(index, "github_pat_") || (at(index, "gh") && index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: "_")) {
-                    found.insert(.githubToken)
+        return byteKinds.withUnsafeBufferPointer { kinds in
+            for index in 0..<count {
+                let byte = base[index]
+                switch kinds[Int(byte)] {
+                case 0:
+                    digits = 0
+                    continue
+                case 1:
+                    digits += 1
+                    if digits >= 13 { found.insert(.card) }
+                    continue
+                case 2:
+                    continue  // a space inside a card number keeps the run going
+                default: break
                 }
-            case UInt8(ascii: "b"), UInt8(ascii: "B"):
-                if at(index, "bearer") { found.insert(.bearerToken) }
-            default: break
+                switch byte {
+                case UInt8(ascii: "-"):
+                    // A dash keeps a card number's run going too; it also ends the `sk-` of a key.
+                    if at(index - 2, "sk-"), base[index - 2] == UInt8(ascii: "s") { found.insert(.keys) }
+                    continue
+                case UInt8(ascii: "@"): found.insert(.email)
+                case UInt8(ascii: "_"):
+                    // The underscore of `gh?_` and `github_pat_`.
+                    if index >= 3, base[index - 3] == UInt8(ascii: "g"), at(index - 3, "gh") { found.insert(.github) }
+                    if index >= 6, base[index - 6] == UInt8(ascii: "g"), at(index - 6, "github_") { found.insert(.github) }
+                case UInt8(ascii: "A"):
+                    if at(index, "AIza") { found.insert(.google) }
+                    if at(index, "AKIA") || at(index, "ASIA") { found.insert(.aws) }
+                default:  // b, B
+                    if at(index, "bearer") { found.insert(.bearer) }
+                }
+                digits = 0
             }
-            digits = 0
+            return found
         }
-        return found
     }
 
     static func passesLuhn(_ candidate: String) -> Bool {

@@ -32,6 +32,8 @@ final class Sender {
     var settledBytes = 0
     var intake: [SendQueue.Entry] = []
     var overflowIntake: [SendQueue.Entry] = []
+    /// Where each event is encoded before it is copied out (see `encode`).
+    var encodeBuffer: [UInt8] = []
     /// Last time a take found records: for `tickingLinger` after it the sender ticks (see `sleep`).
     var lastRecordsAt: Instant?
     /// Nil without a spool (none configured, or its folder could not be used).
@@ -165,7 +167,7 @@ final class Sender {
         let enqueuedAt = min(queuedSince ?? now, now)
         lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
         for entry in intake {
-            let json = outgoing(entry.execution).wireJSON()
+            let json = encode(entry.execution)
             guard json.count <= configuration.maxEventBytes else {
                 rejectOversized(entry, jsonBytes: json.count)
                 continue
@@ -176,10 +178,21 @@ final class Sender {
         intake.removeAll(keepingCapacity: true)
     }
 
-    /// The execution as the content policy lets it leave the process (to the socket or the spool).
-    func outgoing(_ execution: Execution) -> Execution {
-        guard let contentFilter else { return execution }
-        return contentFilter.apply(execution, redactions: &snapshot.redactions)
+    /// The event's JSON as the content policy lets it leave the process (to the socket or the spool).
+    /// Encoded into `encodeBuffer`, whose capacity stays, then copied out at its exact size: one
+    /// allocation per event, and no growing of an array guessed too small.
+    func encode(_ execution: Execution) -> [UInt8] {
+        encodeBuffer.removeAll(keepingCapacity: true)
+        if let contentFilter {
+            var execution = execution
+            var redactions = 0  // a local: `snapshot` is a property of a class, checked at each access
+            contentFilter.apply(to: &execution, redactions: &redactions)
+            snapshot.redactions += redactions
+            execution.appendWireJSON(to: &encodeBuffer)
+        } else {
+            execution.appendWireJSON(to: &encodeBuffer)
+        }
+        return Array(encodeBuffer)
     }
 
     /// An event the writer's frame limit would refuse (by dropping the connection, unanswered, again
@@ -298,7 +311,7 @@ final class Sender {
     func spoolOverflow() {
         lastSequenceSeen = max(lastSequenceSeen, overflowIntake.last?.sequence ?? 0)
         for entry in overflowIntake {
-            let json = outgoing(entry.execution).wireJSON()
+            let json = encode(entry.execution)
             if json.count > configuration.maxEventBytes {
                 rejectOversized(entry, jsonBytes: json.count)
             } else if spool?.append(json, sequence: entry.sequence, counters: &snapshot) == nil {

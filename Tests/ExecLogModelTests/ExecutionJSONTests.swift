@@ -51,6 +51,52 @@ import Testing
         }
     }
 
+    /// The wire's bytes are a contract with every writer already deployed: each field exactly as
+    /// `JSONValue.serialized()` writes its value (keys sorted, the same escapes and numbers), in
+    /// `fieldNames` order, and appending to a buffer that holds something gives the same bytes after it.
+    @Test func theWireJSONIsEachFieldSerializedInFieldOrder() throws {
+        var generator = ExecutionGenerator(seed: 5)
+        var samples = (0..<300).map { generator.next(createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double($0) * 0.37)) }
+        var odd = samples[0]
+        odd.aiModelID = UUID()
+        odd.systemPrompt = "tab\t quote\" backslash\\ nul\u{0} bell\u{7} del\u{7f} 🚀 \u{2028} 12345678\"\"\\"
+        odd.temperature = 1e-7
+        odd.costUSD = 0.1 + 0.2
+        odd.tags = ["a\"b", "ü"]
+        odd.executionMetadata = [
+            "zeta": 1, "alpha": [nil, false, 2.5, -0.0, .double(.infinity)], "Beta": ["é": "x", "e": "y", "ab": "z"],
+            "big": .int(Int64.min), "huge": 1e300,
+        ]
+        odd.inputMessages = [["content": "x", "role": "user"], ["b": 1], [:], ["only": "one"], []]
+        samples.append(odd)
+        // Times as Timestamp.format writes them: the range's ends and beyond, before 1970, leap days.
+        let times: [TimeInterval] = [
+            -62_135_596_800, -62_135_596_801, 253_402_300_799.999, 1e13, -1e13, -0.001, -1, -86_400.5, 0,
+            951_782_400.5, 4_107_542_399.999, -2_203_891_200, 1_790_000_000.123_9,
+        ]
+        for time in times {
+            var timed = samples[1]
+            timed.createdAt = Date(timeIntervalSince1970: time)
+            samples.append(timed)
+        }
+        for _ in 0..<500 {
+            var timed = samples[2]
+            timed.createdAt = Date(timeIntervalSince1970: Double.random(in: -62_135_596_800...253_402_300_799.999))
+            samples.append(timed)
+        }
+        let names = Execution.fieldNames
+        for execution in samples {
+            let object = execution.jsonObject(includeNulls: false)
+            let fields = names.compactMap { name in
+                object[name].map { JSONValue.string(name).serialized() + ":" + $0.serialized() }
+            }
+            #expect(execution.wireJSON() == Array(("{" + fields.joined(separator: ",") + "}").utf8))
+            var buffer = Array("prefix".utf8)
+            execution.appendWireJSON(to: &buffer)
+            #expect(buffer == Array("prefix".utf8) + execution.wireJSON())
+        }
+    }
+
     @Test func ignoresUnknownFields() throws {
         let json = Self.minimal.dropLast() + #","future_field":{"x":1},"another":[1,2]}"#
         #expect(try Execution.decodeEvent(Data(json.utf8)).modelName == "gpt-5")

@@ -69,6 +69,30 @@ import Testing
         #expect(result.responseContent == "before \(lookAlike) after")
     }
 
+    /// The byte scan that decides which patterns to run finds each telltale wherever it sits: at the
+    /// very start or end of a text, alone, or in a text of many scripts.
+    @Test func theScanFindsEachSecretAtEitherEndOfAText() throws {
+        let filter = try ContentFilter(ContentPolicy())
+        let secrets = [
+            ("sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4", "anthropic_key"), ("sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t", "openai_key"),
+            ("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "google_key"), ("ASIAIOSFODNN7EXAMPLE", "aws_key"),
+            ("gho_" + String(repeating: "a1B2", count: 9), "github_token"),
+            ("github_pat_" + String(repeating: "a1B2_", count: 5), "github_token"),
+            ("bearer eyJhbGciOiJIUzI1NiJ9.payload", "bearer_token"), ("x@example.com", "email"),
+            ("4111 1111 1111 1111", "card_number"),
+        ]
+        for (secret, kind) in secrets {
+            for text in [secret, "\(secret) — 日本語", "Почему? \(secret)"] {
+                var count = 0
+                var execution = Self.execution()
+                execution.responseContent = text
+                filter.apply(to: &execution, redactions: &count)
+                #expect(execution.responseContent?.contains("[REDACTED:\(kind)]") == true, "\(text)")
+                #expect(execution.responseContent?.contains(secret) == false, "\(text)")
+            }
+        }
+    }
+
     @Test func everyBuiltInPatternCompilesAndABadCustomOneIsAnErrorAtStart() throws {
         #expect(try ContentFilter(ContentPolicy()).builtIn.map(\.kind) == ContentPolicy.Pattern.allCases)
         #expect(throws: ConfigurationError.self) { try ContentFilter(ContentPolicy(customPatterns: ["(unclosed"])) }
