@@ -51,7 +51,9 @@ struct EmitterCPUCommand: ParsableCommand {
             for (key, policy) in [("cpu", ContentPolicy()), ("cpu_no_redaction", ContentPolicy(capture: .full))] {
                 // Fresh ids: each pass stores new rows rather than duplicates.
                 for index in executions.indices { executions[index].id = .v7() }
-                keep(key, try loggerPass(executions, policy: policy))
+                let pass = try loggerPass(executions, policy: policy)
+                keep(key, pass.total)
+                for (thread, micros) in pass.threads { keep("\(key)_\(thread)", micros) }
             }
             var redactions = 0
             keep("redaction", Self.cpuMicros(per: count) {
@@ -70,6 +72,10 @@ struct EmitterCPUCommand: ParsableCommand {
             if let failure { throw failure }
             jsonEncoderBytes = bytes / max(1, count)
         }
+        for thread in ["recording", "sender", "zmq"] {
+            results["cpu_\(thread)_us_per_event"] = best["cpu_\(thread)"]
+            results["cpu_no_redaction_\(thread)_us_per_event"] = best["cpu_no_redaction_\(thread)"]
+        }
         results["cpu_us_per_event"] = best["cpu"]
         results["cpu_no_redaction_us_per_event"] = best["cpu_no_redaction"]
         results["redaction_us_per_event"] = best["redaction"]
@@ -79,9 +85,12 @@ struct EmitterCPUCommand: ParsableCommand {
         try results.write(to: out)
     }
 
-    /// One pass through a logger: CPU µs per event from the first `record()` to the last ack.
+    /// One pass through a logger: CPU µs per event from the first `record()` to the last ack, for the
+    /// process and for each of its threads (`/proc`, 10 ms ticks: this thread, the sender, ZeroMQ's).
     /// Throws unless every execution was stored: a pass that dropped events measured less work.
-    private func loggerPass(_ executions: [Execution], policy: ContentPolicy) throws -> Double {
+    private func loggerPass(_ executions: [Execution], policy: ContentPolicy) throws
+        -> (total: Double, threads: [String: Double])
+    {
         var configuration = ExecutionLoggerConfiguration(endpoint: endpoint)
         configuration.contentPolicy = policy
         let log = ExecutionLogger(configuration: configuration, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
@@ -92,24 +101,57 @@ struct EmitterCPUCommand: ParsableCommand {
         log.record(warmUp)
         guard log.flushBlocking(timeout: .seconds(30)) else { throw BenchError("execlogd did not answer at \(endpoint)") }
         let before = log.counters
+        let threadsBefore = Self.threadTicks()
         var flushed = false
         let micros = Self.cpuMicros(per: executions.count) {
             for (index, execution) in executions.enumerated() {
-                // Kept under the 64 MiB queue bound, which a tight loop outruns: what is over it is
-                // dropped, and a dropped event costs almost nothing. Sleeping costs no CPU.
+                // Kept under the 64 MiB queue bound, which a tight loop outruns (the writer stores
+                // fewer events per second than this records): what is over it is dropped, and a
+                // dropped event costs almost nothing. 20 ms naps, not 1 ms ones: each wakeup costs
+                // this VM's kernel ~20 µs of CPU, which 1 ms naps added up to ~5 µs per event.
                 if index % 256 == 0 {
-                    while log.counters.bufferedBytes > 16 << 20 { usleep(1_000) }
+                    while log.counters.bufferedBytes > 32 << 20 { usleep(20_000) }
                 }
                 log.record(execution)
             }
             flushed = log.flushBlocking(timeout: .seconds(600))
+        }
+        let threadsAfter = Self.threadTicks()
+        var threads: [String: Double] = [:]
+        for (thread, ticks) in threadsAfter {
+            let kind = thread.id == getpid() ? "recording" : thread.name.hasPrefix("ZMQ") ? "zmq" : "sender"
+            let spent = Double(ticks - (threadsBefore[thread] ?? 0)) * 1e6 / Double(sysconf(Int32(_SC_CLK_TCK)))
+            threads[kind, default: 0] += spent / Double(executions.count)
         }
         let counters = log.counters
         let stored = counters.stored - before.stored
         guard flushed, stored == executions.count, counters.dropped == before.dropped else {
             throw BenchError("\(stored) of \(executions.count) stored, \(counters.dropped - before.dropped) dropped")
         }
-        return micros
+        return (micros, threads)
+    }
+
+    struct ThreadID: Hashable {
+        var id: Int32
+        var name: String
+    }
+
+    /// utime + stime of every live thread of this process, in clock ticks.
+    static func threadTicks() -> [ThreadID: Int] {
+        var ticks: [ThreadID: Int] = [:]
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for task in tasks {
+            guard let id = Int32(task),
+                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
+            let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
+            ticks[ThreadID(id: id, name: name)] = user + system
+        }
+        return ticks
     }
 
     /// User + system CPU of the whole process while `body` runs, in µs per `count`.
