@@ -11,6 +11,11 @@ let package = Package(
         .library(name: "ExecLogStore", targets: ["ExecLogStore"]),
         .library(name: "ExecLogPricing", targets: ["ExecLogPricing"]),
         .library(name: "ExecLogSimulation", targets: ["ExecLogSimulation"]),
+        // For execlog-bench's writer-feed, a client that speaks the wire protocol itself (issue 19).
+        .library(name: "ExecLogWire", targets: ["ExecLogWire"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        // For execlog-bench's bounds: the writer's defaults (WriterConfiguration), not numbers in a script.
+        .library(name: "ExecLogWriter", targets: ["ExecLogWriter"]),
         .executable(name: "execlog", targets: ["execlog"]),
         .executable(name: "execlogd", targets: ["execlogd"]),
         .executable(name: "execlog-loadgen", targets: ["execlog-loadgen"]),

@@ -11,6 +11,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "The measuring tools of scripts/bench.",
         subcommands: [RawInsertCommand.self, EndToEndCommand.self, QueriesCommand.self, StorageCommand.self,
                       PrivacyCommand.self, PricingCommand.self, SearchCommand.self, RecordTailCommand.self, EmitterCPUCommand.self,
-                      ReportCommand.self]
+                      WriterFeedCommand.self, DefaultsCommand.self, ReportCommand.self]
     )
 }
