@@ -18,6 +18,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let figures = try Self.load(results)
+        let failures = Self.failures(results)
         if self.figures {
             for key in figures.keys.sorted() { print("\(key)\t\(figures[key]!)") }
             return
@@ -61,6 +62,8 @@ struct ReportCommand: ParsableCommand {
                       Table.number(value("raw-\(key).mb_per_s"), digits: 1), ratio: ratio, target: "≥ 0.85×",
                       met: Table.check(ratio, atLeast: 0.85))
         }
+
+        addWriterLimitRows(to: &table, value, failures: failures)
 
         // Cost (issue 16): the writer's batch work priced, against the same work without pricing.
         let priced = value("pricing.priced_events_per_s"), unpriced = value("pricing.unpriced_events_per_s")
@@ -123,7 +126,7 @@ struct ReportCommand: ParsableCommand {
         table.add("5", "emitter RSS, writer stopped (\(Table.count(value("emitter-mem.dropped") ?? 0)) dropped: full, or unsent at exit)",
                   Table.mebibytes(emitterPeak), "bound \(Table.mebibytes(emitterBound))",
                   ratio: Table.ratio(emitterPeak, emitterBound), target: "≤ 1.0×",
-                  met: Table.check(Table.ratio(emitterPeak, emitterBound), atMost: 1))
+                  met: failures["emitter-mem"].map { "FAIL: \($0)" } ?? Table.check(Table.ratio(emitterPeak, emitterBound), atMost: 1))
         let writerPeak = value("writer-mem.hwm_bytes"), writerBase = value("writer-mem.idle_bytes")
         // DAEMON.md: "about max-pending-events events plus ZeroMQ's buffers, and SQLite's page cache on
         // its writing connection", over the idle daemon.
@@ -153,6 +156,9 @@ struct ReportCommand: ParsableCommand {
 
         print("execlog benchmark, \(mode) run, \(Self.timestamp())")
         print(table.rendered)
+        // A step that failed fails the run: its rows say FAIL, and so does the exit status.
+        for (step, reason) in failures.sorted(by: { $0.key < $1.key }) { print("FAIL \(step): \(reason)") }
+        if table.hasFailure || !failures.isEmpty { throw ExitCode(1) }
     }
 
     /// Row 7 (issue 17): the search index against the same store without it, and the queries.
@@ -256,6 +262,9 @@ struct Table {
                       target: String, met: String) {
         rows.append([number, what, figure, baseline, ratio.map(Self.ratioText) ?? "—", target, met])
     }
+
+    /// A row whose figure is missing or whose step failed.
+    var hasFailure: Bool { rows.dropFirst().contains { $0[6].hasPrefix("FAIL") } }
 
     var rendered: String {
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
