@@ -50,8 +50,10 @@ extension ExecutionStore {
             let deadLetterStatement = try db.cachedStatement(
                 sql: "INSERT INTO dead_letters (received_at, reason, event_id, payload_size, payload) VALUES (?, ?, ?, ?, ?)"
             )
-            // One pass over the rollup tables for the whole group, not one per batch.
+            // One pass over the rollup tables for the whole group, not one per batch, and one statement
+            // that indexes the group's rows for search (`SearchIndex.BatchIndexing`).
             var rollups = ExecutionRollups()
+            let indexing = batches.contains { !$0.rows.isEmpty } ? try SearchIndex.BatchIndexing.begin(in: db) : nil
             let results = try batches.map { batch in
                 rollups.merge(batch.rollups)
                 var result = try Self.insert(batch.rows, rollups: &rollups, in: db)
@@ -65,6 +67,7 @@ extension ExecutionStore {
                 }
                 return result
             }
+            try indexing?.finish(in: db)
             try rollups.apply(in: db)
             return results
         }

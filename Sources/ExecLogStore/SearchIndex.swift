@@ -45,7 +45,7 @@ enum SearchIndex {
 
     /// Rows of the index, read from the view: `rows` is a condition on `execution_rowid`. With
     /// `delete`, FTS5's command that takes them out again (it needs the text it indexed).
-    private static func indexRowsSQL(_ rows: String, delete: Bool = false) -> String {
+    static func indexRowsSQL(_ rows: String, delete: Bool = false) -> String {
         let columnList = columns.joined(separator: ", ")
         return """
             INSERT INTO \(table)(\(delete ? table + ", " : "")rowid, \(columnList))
