@@ -1,7 +1,8 @@
 import Foundation
 
 /// Hands decoded batches from the socket thread to the commit thread, and says when a group is due:
-/// once `commitEvents` events wait, or the oldest has waited `commitInterval`. Times are on the
+/// once `commitEvents` events wait, or the oldest has waited `commitInterval`; a backlog is taken in
+/// larger groups. Times are on the
 /// monotonic clock: a wall clock set back must not hold a commit back for that long.
 final class CommitQueue: @unchecked Sendable {
     // NSCondition guards every stored property below; it is what lets the commit thread sleep until due.
@@ -55,10 +56,12 @@ final class CommitQueue: @unchecked Sendable {
                 }
                 let due = arrivals[0] + commitInterval
                 if stopping || waitingEvents >= commitEvents || ContinuousClock.now >= due {
-                    // Whole batches, up to about commitEvents events (at least one batch).
+                    // Whole batches, up to about commitEvents events (at least one batch); more behind a
+                    // backlog (`groupEventLimit`).
+                    let limit = groupEventLimit
                     var count = 0
                     var events = 0
-                    while count < batches.count, count == 0 || events + batches[count].eventCount <= commitEvents {
+                    while count < batches.count, count == 0 || events + batches[count].eventCount <= limit {
                         events += batches[count].eventCount
                         count += 1
                     }
@@ -73,6 +76,17 @@ final class CommitQueue: @unchecked Sendable {
             }
         }
     }
+
+    /// A group's size, in events: `commitEvents`, or up to `backlogGroupFactor` times as many while
+    /// more than two groups' worth wait. A transaction rewrites the pages its rows touch once however
+    /// many rows touch them (index pages, the full-text index's segments), so a writer that has fallen
+    /// behind catches up faster with fewer, larger transactions (docs/PERFORMANCE.md, row 1w); when it
+    /// keeps up, groups stay small and acks prompt. Called with the lock held.
+    private var groupEventLimit: Int {
+        waitingEvents >= 2 * commitEvents ? Self.backlogGroupFactor * commitEvents : commitEvents
+    }
+
+    static let backlogGroupFactor = 4
 
     /// NSCondition waits for a wall-clock date: the one made here is the monotonic deadline's distance
     /// from now, so a clock change can only move the wake-up of this one wait. False when it timed out.

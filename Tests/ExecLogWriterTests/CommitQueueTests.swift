@@ -22,6 +22,22 @@ import Testing
         #expect(queue.depth == 70)
     }
 
+    @Test func aBacklogIsTakenInLargerGroups() throws {
+        let queue = CommitQueue(commitEvents: 100, commitInterval: .seconds(60))
+        for index in 0..<10 { queue.push(batch("b\(index)", events: 60)) }
+        // 600 events wait, more than two groups' worth: up to 4 × 100 in one group.
+        let first = try #require(queue.nextGroup(idle: .seconds(5)))
+        #expect(first.count == 6, "six batches of 60 fit in 400 events, a seventh would not")
+        queue.finished(first)
+        // 240 wait: still a backlog.
+        let second = try #require(queue.nextGroup(idle: .seconds(5)))
+        #expect(second.count == 4)
+        queue.finished(second)
+        // Caught up: back to groups of about commitEvents.
+        for index in 0..<3 { queue.push(batch("c\(index)", events: 60)) }
+        #expect(queue.nextGroup(idle: .seconds(5))?.map(\.batchID) == ["c0"])
+    }
+
     @Test func aGroupIsDueOnceTheOldestHasWaitedTheInterval() {
         let queue = CommitQueue(commitEvents: 1_000, commitInterval: .milliseconds(50))
         queue.push(batch("a", events: 1))
