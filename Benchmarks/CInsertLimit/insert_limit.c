@@ -2,7 +2,7 @@
  * insert_limit: the SQLite limit that execlogd's writer is measured against (issue 19, target 1;
  * docs/PERFORMANCE.md, row 2w).
  *
- *   insert_limit SOURCE.db TARGET.db OUT.json [ROWS_PER_TRANSACTION]
+ *   insert_limit [--index-per-row] SOURCE.db TARGET.db OUT.json [ROWS_PER_TRANSACTION]
  *
  * SOURCE is a store holding exactly the rows execlogd stores for the same events (execlog-bench
  * writer-feed --rows-out writes it: the same executions, decoded from the same wire bytes, priced
@@ -15,6 +15,11 @@
  * ai_executions is read into memory (each column's value duplicated, rowid left out).
  * Timed: BEGIN IMMEDIATE; one prepared INSERT, the store's own (ON CONFLICT(id) DO NOTHING),
  * bound and stepped per row; COMMIT every ROWS_PER_TRANSACTION rows (1,000, execlogd's batch).
+ * The full-text index is written as the store writes it for a batch (SearchIndex+Batch.swift): the
+ * triggers' backfill range widened over the new rows, then one INSERT … SELECT per transaction,
+ * because FTS5 writes a segment at every statement's savepoint and row by row that halves the speed.
+ * --index-per-row leaves it to the insert trigger instead, as a plain program (or the sqlite3 shell)
+ * would: the naive figure, reported beside the limit.
  * The commit thread is the only one: the WAL is checkpointed by SQLite's automatic checkpoint on
  * this connection, as a plain program would, where execlogd checkpoints mostly from a thread of its
  * own. The rollup tables (a few upserts per transaction in execlogd) are not written: this is the
@@ -66,9 +71,61 @@ static sqlite3_int64 target_prompt_id(sqlite3 *target, sqlite3_stmt *find, sqlit
     return sqlite3_last_insert_rowid(target);
 }
 
+/* The batch indexing of SearchIndex.BatchIndexing, in SQL: before a transaction's rows, the backfill
+ * range widened over them; after, the range put back and the rows indexed in one statement. */
+static const char *backfill = "search_index_backfill";
+static sqlite3_int64 last_rowid_before;
+static int had_range;
+static sqlite3_int64 range_next, range_end;
+
+static sqlite3_int64 single_integer(sqlite3 *db, const char *sql, int *found) {
+    sqlite3_stmt *statement = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, NULL) != SQLITE_OK) fail(db, sql);
+    sqlite3_int64 value = 0;
+    int rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW) value = sqlite3_column_int64(statement, 0);
+    else if (rc != SQLITE_DONE) fail(db, sql);
+    if (found) *found = rc == SQLITE_ROW;
+    sqlite3_finalize(statement);
+    return value;
+}
+
+static void begin_batch_indexing(sqlite3 *db) {
+    char sql[512];
+    last_rowid_before = single_integer(db, "SELECT coalesce(max(rowid), 0) FROM ai_executions", NULL);
+    range_next = single_integer(db, "SELECT next_rowid FROM search_index_backfill", &had_range);
+    range_end = had_range ? single_integer(db, "SELECT end_rowid FROM search_index_backfill", NULL) : 0;
+    sqlite3_int64 next = had_range && range_next < last_rowid_before + 1 ? range_next : last_rowid_before + 1;
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s (id, next_rowid, end_rowid) VALUES (1, %lld, 9223372036854775807) "
+             "ON CONFLICT(id) DO UPDATE SET next_rowid = excluded.next_rowid, end_rowid = excluded.end_rowid",
+             backfill, (long long)next);
+    exec(db, sql);
+}
+
+static void finish_batch_indexing(sqlite3 *db) {
+    char sql[512];
+    if (had_range)
+        snprintf(sql, sizeof sql, "UPDATE %s SET next_rowid = %lld, end_rowid = %lld", backfill,
+                 (long long)range_next, (long long)range_end);
+    else
+        snprintf(sql, sizeof sql, "DELETE FROM %s", backfill);
+    exec(db, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ai_executions_search(rowid, system_prompt, input, response, error) "
+             "SELECT execution_rowid, system_prompt, input, response, error FROM ai_executions_search_source "
+             "WHERE execution_rowid > %lld", (long long)last_rowid_before);
+    exec(db, sql);
+}
+
 int main(int argc, char **argv) {
+    int index_per_row = argc > 1 && strcmp(argv[1], "--index-per-row") == 0;
+    if (index_per_row) {
+        argv++;
+        argc--;
+    }
     if (argc < 4 || argc > 5) {
-        fprintf(stderr, "usage: insert_limit SOURCE.db TARGET.db OUT.json [ROWS_PER_TRANSACTION]\n");
+        fprintf(stderr, "usage: insert_limit [--index-per-row] SOURCE.db TARGET.db OUT.json [ROWS_PER_TRANSACTION]\n");
         return 64;
     }
     long per_transaction = argc == 5 ? strtol(argv[4], NULL, 10) : 1000;
@@ -198,11 +255,18 @@ int main(int argc, char **argv) {
     if (sqlite3_prepare_v3(target, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL) != SQLITE_OK)
         fail(target, "preparing the INSERT");
 
+    int found = 0;
+    single_integer(target, "SELECT 1 FROM sqlite_master WHERE name = 'ai_executions_search'", &found);
+    int batch_indexing = found && !index_per_row;
+
     /* The clock: transactions of per_transaction rows, as execlogd commits a batch. */
     size_t stored = 0;
     double start = now_seconds();
     for (size_t r = 0; r < rows; r++) {
-        if (r % (size_t)per_transaction == 0) exec(target, "BEGIN IMMEDIATE");
+        if (r % (size_t)per_transaction == 0) {
+            exec(target, "BEGIN IMMEDIATE");
+            if (batch_indexing) begin_batch_indexing(target);
+        }
         for (int c = 0; c < columns; c++) {
             if (sqlite3_bind_value(statement, c + 1, values[r * (size_t)columns + (size_t)c]) != SQLITE_OK)
                 fail(target, "binding");
@@ -210,7 +274,10 @@ int main(int argc, char **argv) {
         if (sqlite3_step(statement) != SQLITE_DONE) fail(target, "inserting");
         stored += (size_t)sqlite3_changes(target);
         sqlite3_reset(statement);
-        if ((r + 1) % (size_t)per_transaction == 0 || r + 1 == rows) exec(target, "COMMIT");
+        if ((r + 1) % (size_t)per_transaction == 0 || r + 1 == rows) {
+            if (batch_indexing) finish_batch_indexing(target);
+            exec(target, "COMMIT");
+        }
     }
     double seconds = now_seconds() - start;
 

@@ -71,7 +71,7 @@ public struct DropReport: Sendable, Hashable {
 
         let reader = JSONFieldReader(fields: members)
         let emitter = try reader.requiredString("emitter")
-        if emitter.utf8.contains(0) { throw ExecutionError(field: "emitter", "must not contain a NUL character") }
+        if emitter.containsNUL { throw ExecutionError(field: "emitter", "must not contain a NUL character") }
         let length = emitter.unicodeScalars.count
         guard Limits.emitter.contains(length) else {
             throw ExecutionError(

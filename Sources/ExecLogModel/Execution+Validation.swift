@@ -25,7 +25,7 @@ extension Execution {
 
     /// Also refuses NUL in these short, identifier-like fields: SQLite's C API would cut the text there.
     static func checkLength(_ value: String, _ limit: ClosedRange<Int>, _ field: String) throws(ExecutionError) {
-        if value.utf8.contains(0) { throw ExecutionError(field: field, "must not contain a NUL character") }
+        if value.containsNUL { throw ExecutionError(field: field, "must not contain a NUL character") }
         let count = value.unicodeScalars.count
         guard limit.contains(count) else {
             throw ExecutionError(

@@ -74,7 +74,8 @@ struct JSONParser {
     private mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
         guard depth <= Self.maxDepth else { throw tooDeep() }
         index += 1  // {
-        var members: [String: JSONValue] = [:]
+        // Room for a small object's members at once: growing 1 → 2 → 4 → 8 rehashes every key each time.
+        var members = [String: JSONValue](minimumCapacity: 8)
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1

@@ -85,7 +85,7 @@ extension ExecutionStore {
     /// SQLite's C API ends text at a NUL character; the free-text columns keep U+FFFD in its place rather
     /// than lose the rest of the text. (JSON columns escape it as \u0000 and keep it exactly.)
     static func storable(_ text: String?) -> String? {
-        guard let text, text.utf8.contains(0) else { return text }
+        guard let text, text.containsNUL else { return text }
         return text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
     }
 

@@ -26,6 +26,11 @@ extension ReportCommand {
             table.add("2w", "writer at the SQLite limit, \(label) (\(Table.number(megabytes.median, digits: 1)) MB/s, median of \(writer.runs))",
                       Table.number(writer.median), "C \(Table.number(limit.median))", ratio: ratio, target: "≥ 0.85×",
                       met: met)
+            // The same C program with the index written by the trigger row by row: what a plain program gets.
+            let naive = Self.median(runs: "limit-\(name)-naive", "events_per_s", value)
+            table.add("2w", "  the same rows, C indexing row by row (the insert trigger)",
+                      Table.number(writer.median), "C \(Table.number(naive.median))",
+                      ratio: Table.ratio(writer.median, naive.median), target: "—", met: "")
         }
     }
 
