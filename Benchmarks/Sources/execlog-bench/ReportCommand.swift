@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
                   met: missed ? "FAIL (unpriced rows)" : Table.check(pricingRatio, atLeast: 0.95))
 
         // Row 3: no baseline.
-        for key in ["1k", "10k"] {
+        for key in ["1k", "10k", "20k"] {
             let achieved = Table.number(value("e2e-\(key).achieved_rate"))
             let missing = value("e2e-\(key).missing") ?? 0
             let note = missing > 0 ? ", \(Int(missing)) never seen" : ""
