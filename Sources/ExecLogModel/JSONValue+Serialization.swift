@@ -1,9 +1,8 @@
 import Foundation
 
 extension JSONValue {
-    /// Compact JSON text with object keys sorted, so the same value always gives the same bytes.
-    /// Written by hand over UTF-8 bytes: it runs for every stored execution, and JSONEncoder (or
-    /// appending Unicode scalars to a String) costs several times more.
+    /// Compact JSON text with object keys sorted, so the same value always gives the same bytes
+    /// (`CanonicalJSON`).
     public func serialized() -> String {
         String(decoding: serializedBytes(), as: UTF8.self)
     }
@@ -60,68 +59,9 @@ extension JSONValue {
         }
     }
 
-    func append(to output: inout [UInt8]) {
-        switch self {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): output.append(contentsOf: String(value).utf8)
-        case .double(let value):
-            // JSON has no NaN or infinity; null is what JSON.stringify writes for them too.
-            if !value.isFinite {
-                output.append(contentsOf: "null".utf8)
-            } else if value == value.rounded(), abs(value) < 1e15 {
-                output.append(contentsOf: String(Int64(value)).utf8)
-            } else {
-                output.append(contentsOf: "\(value)".utf8)
-            }
-        case .string(let value): JSONValue.appendQuoted(value, to: &output)
-        case .array(let elements):
-            output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                element.append(to: &output)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONValue.appendQuoted(key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                members[key, default: .null].append(to: &output)
-            }
-            output.append(UInt8(ascii: "}"))
-        }
-    }
+    func append(to output: inout [UInt8]) { CanonicalJSON.append(self, to: &output) }
 
-    /// Escapes `"`, `\\` and control characters; every other byte of the UTF-8 text is copied as is.
-    static func appendQuoted(_ string: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                switch byte {
-                case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
-                case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
-                case UInt8(ascii: "\n"): output.append(contentsOf: "\\n".utf8)
-                case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
-                case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    output.append(contentsOf: "\\u00".utf8)
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0xF)])
-                }
-                runStart = index + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-        }
-        output.append(UInt8(ascii: "\""))
-    }
+    static func appendQuoted(_ string: String, to output: inout [UInt8]) { CanonicalJSON.appendQuoted(string, to: &output) }
 
     /// The deepest nesting `parse` accepts (an event object is level 1, so a field of it holds at most
     /// one level less). Every writer of JSON here writes any depth.
