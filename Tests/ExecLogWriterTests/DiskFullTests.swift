@@ -19,7 +19,10 @@ struct DiskFullTests {
     func theWriterWaitsOutAFullDiskAndLosesNothing() throws {
         let count = 12_000
         let folder = try TemporaryFolder()
-        let filesystem = try SmallFilesystem(at: folder.path("fs"), megabytes: 64)
+        // Room for the whole store once the filler is gone: 12,000 such events take ~41 MB of database and
+        // up to ~20 MB of WAL before a checkpoint (more when the machine is loaded and checkpoints lag). At
+        // 64 MB a loaded run filled the disk a second time, for good, after the filler was removed.
+        let filesystem = try SmallFilesystem(at: folder.path("fs"), megabytes: 192)
         // Leave 3 MiB: the store fills it within the first few thousand events.
         let filler = folder.path("fs/filler")
         try filesystem.fill(filler, leavingMegabytes: 3)
@@ -63,7 +66,8 @@ struct DiskFullTests {
             fault (disk full): \(writer.commitFailures) failed commits (\(failedLines) logged) while full; \
             recovered \(String(format: "%.1f", recovery)) s after space was freed; emitted \(emitted.count), \
             acked \(summary.acked), stored rows \(store.rows), distinct \(store.distinct), \
-            duplicates \(writer.duplicates), integrity_check \(store.integrity)
+            duplicates \(writer.duplicates), integrity_check \(store.integrity); \
+            \(filesystem.freeMegabytes) MB of \(filesystem.megabytes) MB free at the end
             """)
         #expect(aliveWhileFull && daemon!.process.isRunning)
         #expect(writer.commitFailures > 0)
@@ -78,6 +82,14 @@ struct DiskFullTests {
 /// A tmpfs of a few megabytes, mounted for one test.
 struct SmallFilesystem {
     let path: String
+    let megabytes: Int
+
+    /// What is free now, to tell a full store apart from a writer that does not recover.
+    var freeMegabytes: Int {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return -1 }
+        return (Int(stats.f_bavail) * Int(stats.f_frsize)) >> 20
+    }
 
     /// Whether this process may mount one (root, or CAP_SYS_ADMIN): tries with a 1 MiB one.
     static let canMount: Bool = {
@@ -91,6 +103,7 @@ struct SmallFilesystem {
 
     init(at path: String, megabytes: Int) throws {
         self.path = path
+        self.megabytes = megabytes
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path]) == 0 else {
             throw DaemonFailure("cannot mount a tmpfs on \(path)")
