@@ -28,7 +28,7 @@ public enum ExecutionReport {
         field("Usage type", execution.usageType)
         field("Provider", execution.provider)
         field("Model", execution.modelName)
-        field("AI model id", execution.aiModelID?.uuidString.lowercased())
+        field("AI model id", execution.aiModelID?.canonicalString)
         field("Duration", Formatting.milliseconds(execution.executionTimeMs))
         field("Time to first token", execution.timeToFirstTokenMs.map { Formatting.milliseconds($0) })
         field("Trace", execution.traceID)

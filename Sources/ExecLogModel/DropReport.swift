@@ -46,7 +46,7 @@ public struct DropReport: Sendable, Hashable {
     }
 
     /// The id as the store keeps it: lower case.
-    public var idString: String { id.uuidString.lowercased() }
+    public var idString: String { id.canonicalString }
 
     /// The report JSON: compact, keys sorted, times in the store's fixed-width form (milliseconds).
     public var json: [UInt8] {

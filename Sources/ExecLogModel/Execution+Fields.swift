@@ -33,8 +33,8 @@ private struct JSONObjectBuilder: ExecutionFieldVisitor {
         }
     }
 
-    mutating func id(_ name: StaticString, _ value: inout UUID) { put(name, .string(value.uuidString.lowercased())) }
-    mutating func uuid(_ name: StaticString, _ value: inout UUID?) { put(name, value.map { .string($0.uuidString.lowercased()) }) }
+    mutating func id(_ name: StaticString, _ value: inout UUID) { put(name, .string(value.canonicalString)) }
+    mutating func uuid(_ name: StaticString, _ value: inout UUID?) { put(name, value.map { .string($0.canonicalString) }) }
     mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) { put(name, .string(value)) }
     mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) { put(name, value.map(JSONValue.string)) }
     mutating func count(_ name: StaticString, _ value: inout Int?) { put(name, value.map { .int(Int64($0)) }) }

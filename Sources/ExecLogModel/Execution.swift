@@ -114,5 +114,5 @@ public struct Execution: Sendable, Hashable {
     }
 
     /// Canonical lowercase form of the id, as stored and sent on the wire.
-    public var idString: String { id.uuidString.lowercased() }
+    public var idString: String { id.canonicalString }
 }

@@ -17,39 +17,55 @@ public enum Timestamp {
 
     /// `2026-11-27T10:55:45.123Z`. Times outside `range` are written as its nearest bound.
     public static func format(_ date: Date) -> String {
-        let clamped = min(max(date, range.lowerBound), range.upperBound)
-        let totalMilliseconds = Int64((clamped.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000)
-        let milliseconds = Int(totalMilliseconds - Int64(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var bytes = [UInt8]()
+        var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
-        func append(_ value: Int, digits: Int) {
-            var divisor = 1
-            for _ in 1..<digits { divisor *= 10 }
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `format`'s text appended to `output` (unquoted): the emitter writes every event's times with it.
+    /// From the milliseconds with the civil-from-days algorithm (H. Hinnant): no `gmtime_r`, no
+    /// intermediate arrays or Strings.
+    public static func append(_ date: Date, to output: inout [UInt8]) {
+        let clamped = min(max(date, range.lowerBound), range.upperBound)
+        let milliseconds = Int64((clamped.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Days since 0000-03-01, in 400-year eras.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
             var rest = value
             while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                output.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
                 rest %= divisor
                 divisor /= 10
             }
         }
-        append(Int(parts.tm_year) + 1900, digits: 4)
-        bytes.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mon) + 1, digits: 2)
-        bytes.append(UInt8(ascii: "-"))
-        append(Int(parts.tm_mday), digits: 2)
-        bytes.append(UInt8(ascii: "T"))
-        append(Int(parts.tm_hour), digits: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_min), digits: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(Int(parts.tm_sec), digits: 2)
-        bytes.append(UInt8(ascii: "."))
-        append(milliseconds, digits: 3)
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        digits(year, 4)
+        output.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3_600, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        output.append(UInt8(ascii: "."))
+        digits(milliseconds - seconds * 1000, 3)
+        output.append(UInt8(ascii: "Z"))
     }
 
     /// Parses RFC 3339 with a zone: `2026-11-27T10:55:45Z`, `2026-11-27T12:55:45.123456+02:00`.

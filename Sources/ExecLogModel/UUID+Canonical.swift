@@ -33,6 +33,26 @@ extension UUID {
         ))
     }
 
+    /// The lowercase `8-4-4-4-12` form (`uuidString.lowercased()`): how ids are written on the wire, in the
+    /// store and in every output.
+    public var canonicalString: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        appendCanonical(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `canonicalString` appended to `output` (unquoted), from the 16 bytes.
+    public func appendCanonical(to output: inout [UInt8]) {
+        withUnsafeBytes(of: uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { output.append(UInt8(ascii: "-")) }
+                output.append(CanonicalJSON.hexDigit(byte >> 4))
+                output.append(CanonicalJSON.hexDigit(byte & 0xF))
+            }
+        }
+    }
+
     private static func hexDigit(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")

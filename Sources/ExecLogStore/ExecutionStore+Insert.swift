@@ -116,8 +116,8 @@ private struct ColumnBinder: ExecutionFieldVisitor {
         values.append(value?.serialized().databaseValue ?? .null)
     }
 
-    mutating func id(_ name: StaticString, _ value: inout UUID) { text(value.uuidString.lowercased()) }
-    mutating func uuid(_ name: StaticString, _ value: inout UUID?) { text(value?.uuidString.lowercased()) }
+    mutating func id(_ name: StaticString, _ value: inout UUID) { text(value.canonicalString) }
+    mutating func uuid(_ name: StaticString, _ value: inout UUID?) { text(value?.canonicalString) }
     mutating func requiredText(_ name: StaticString, _ value: inout String, length: ClosedRange<Int>) { text(value) }
     mutating func text(_ name: StaticString, _ value: inout String?, length: ClosedRange<Int>?) { text(value) }
     mutating func count(_ name: StaticString, _ value: inout Int?) { values.append(value?.databaseValue ?? .null) }

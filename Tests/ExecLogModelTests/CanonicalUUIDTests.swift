@@ -36,4 +36,12 @@ import Testing
             return error.field == field && error.reason.hasPrefix("not a UUID: \"\(Self.id)\\0gar")
         }
     }
+
+    @Test func writesTheLowercaseFormFromTheBytes() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(id.canonicalString == id.uuidString.lowercased())
+            #expect(UUID(canonical: id.canonicalString) == id)
+        }
+    }
 }
