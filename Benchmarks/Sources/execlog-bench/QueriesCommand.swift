@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 
 /// Row 4: the queries the CLI makes, in-process through ExecutionStore (no process start counted), on
-/// a store seeded with `execlog-loadgen seed`; then a prune of its oldest 10 %.
+/// a store seeded with `execlog-loadgen seed`; then a prune of its oldest 10 % (`--prune-fraction`).
 ///
 /// Each query runs `--repetitions` times and its median is reported. The baseline is what a query
 /// costs without an index: a `NOT INDEXED` count over the whole table with the usage-type filter.
@@ -18,8 +18,17 @@ struct QueriesCommand: ParsableCommand {
     @Option(help: "Runs of each query.")
     var repetitions: Int = 21
 
+    @Option(help: "The share of the rows, oldest first, that the prune at the end deletes.")
+    var pruneFraction: Double = 0.1
+
     @Option(help: "Where to write the figures (JSON).")
     var out: String
+
+    func validate() throws {
+        guard pruneFraction > 0, pruneFraction < 1 else {
+            throw ValidationError("--prune-fraction must be between 0 and 1 (exclusive)")
+        }
+    }
 
     func run() throws {
         var results = Results()
@@ -39,6 +48,7 @@ struct QueriesCommand: ParsableCommand {
             ("model", ExecutionFilter(modelName: "gpt-5")),
             ("status", ExecutionFilter(status: .error)),
             ("date_range", ExecutionFilter(from: now.addingTimeInterval(-10 * 86_400), to: now.addingTimeInterval(-9 * 86_400))),
+            ("last_7_days", ExecutionFilter(from: now.addingTimeInterval(-7 * 86_400), to: now)),
         ]
         for (name, filter) in filters {
             results["list_\(name)_ms"] = try measure(repetitions) { _ = try store.list(filter, limit: 50) }
@@ -85,11 +95,11 @@ struct QueriesCommand: ParsableCommand {
             }
         }.milliseconds(at: 50)
 
-        // Prune the oldest 10 % one chunk (transaction) at a time, timing each: the longest chunk is the
+        // Prune the oldest `pruneFraction` one chunk (transaction) at a time, timing each: the longest chunk is the
         // longest the writer can wait for the lock because of a prune.
         let cutoffText = try raw.read { db in
             try String.fetchOne(db, sql: "SELECT created_at FROM ai_executions ORDER BY created_at LIMIT 1 OFFSET ?",
-                                arguments: [rows / 10])
+                                arguments: [Int(Double(rows) * pruneFraction)])
         }
         if let cutoffText, let cutoff = Timestamp.parse(cutoffText) {
             let writer = try ExecutionStore(path: db, mode: .readWrite)
@@ -100,6 +110,7 @@ struct QueriesCommand: ParsableCommand {
             // Each chunk's transaction, BEGIN to the end of COMMIT: the time it holds the write lock.
             deleted = try writer.prune(olderThan: cutoff) { chunks.record($0.transaction) }
             results["prune_rows"] = Double(deleted)
+            results["prune_fraction"] = pruneFraction
             results["prune_total_s"] = start.duration(to: clock.now).seconds
             results["prune_chunks"] = Double(chunks.count)
             results["prune_chunk_p50_ms"] = chunks.milliseconds(at: 50)

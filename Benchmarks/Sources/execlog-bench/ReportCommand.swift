@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The folder of one run's figures (*.json, and record/ from package-benchmark).")
     var results: String
 
-    @Option(help: "quick or full: printed in the title.")
+    @Option(help: "quick, full or scale (row 4 on the --scale store only): printed in the title.")
     var mode: String = "quick"
 
     @Flag(help: "Print every figure of the folder instead of the table.")
@@ -25,6 +25,11 @@ struct ReportCommand: ParsableCommand {
         }
         func value(_ key: String) -> Double? { figures[key] }
         var table = Table()
+        if mode == "scale" {
+            addScaleRows(to: &table, value, failures: failures)
+            try finish(table, failures: failures)
+            return
+        }
 
         // Row 1: package-benchmark's figures, in nanoseconds and allocations per call.
         let base = "record.baseline insert+commit FULL"
@@ -85,40 +90,7 @@ struct ReportCommand: ParsableCommand {
                       target: "< 100 ms", met: missing > 0 ? "no" : Table.check(p99, below: 100))
         }
 
-        // Row 4: against a full scan of the same store.
-        let rows = value("queries.rows") ?? 0
-        let scan = value("queries.scan_ms")
-        let rowsText = Table.count(rows)
-        for name in ["none", "usage_type", "provider", "model", "status", "date_range"] {
-            let figure = value("queries.list_\(name)_ms")
-            table.add("4", "list first page, filter \(name) (\(rowsText) rows)", Table.millis(figure), Table.millis(scan),
-                      ratio: Table.ratio(figure, scan), target: "< 10 ms", met: Table.check(figure, below: 10))
-        }
-        let deep = value("queries.list_deep_ms")
-        table.add("4", "list page at the middle, by cursor", Table.millis(deep), Table.millis(scan),
-                  ratio: Table.ratio(deep, scan), target: "< 10 ms", met: Table.check(deep, below: 10))
-        let show = value("queries.show_ms")
-        table.add("4", "show by id", Table.millis(show), Table.millis(scan), ratio: Table.ratio(show, scan),
-                  target: "< 10 ms", met: Table.check(show, below: 10))
-        for name in ["none", "usage_type", "provider", "model", "status", "date_range"] {
-            let figure = value("queries.stats_\(name)_ms")
-            // Stats read the daily and hourly rollups, and rows only in the partial hours at the ends
-            // of a date range: their cost grows with the days and groups covered, not with the rows,
-            // so a store of 10M rows over the same days costs the same but at those edges
-            // (docs/PERFORMANCE.md). The figure is not scaled.
-            table.add("4", "stats, filter \(name) (\(rowsText) rows)",
-                      Table.millis(figure), Table.millis(scan), ratio: Table.ratio(figure, scan),
-                      target: "< 200 ms", met: Table.check(figure, below: 200))
-        }
-        let pruneRows = Table.count(value("queries.prune_rows") ?? 0)
-        table.add("4", "prune 10 % (\(pruneRows) rows, \(Table.number(value("queries.prune_chunks"))) chunks), total",
-                  Table.seconds(value("queries.prune_total_s")), "—", ratio: nil, target: "—", met: "")
-        let chunk = value("queries.prune_chunk_max_ms")
-        table.add("4", "prune: p99 chunk transaction", Table.millis(value("queries.prune_chunk_p99_ms")), "—",
-                  ratio: nil, target: "—", met: "")
-        table.add("4", "prune: longest chunk transaction (writer blocked at most)", Table.millis(chunk),
-                  "p50 \(Table.millis(value("queries.prune_chunk_p50_ms")))", ratio: nil, target: "≤ 100 ms",
-                  met: Table.check(chunk, atMost: 100))
+        addQueryRows(to: &table, value, results: "queries", row: "4", failures: failures)
 
         // Row 5: against the configured bounds.
         let emitterPeak = value("emitter-mem.peak_rss_bytes"), emitterBase = value("emitter-mem.base_rss_bytes")
@@ -154,6 +126,10 @@ struct ReportCommand: ParsableCommand {
         addPageRows(to: &table, value)
         addEmitterCPURows(to: &table, value)
 
+        try finish(table, failures: failures)
+    }
+
+    private func finish(_ table: Table, failures: [String: String]) throws {
         print("execlog benchmark, \(mode) run, \(Self.timestamp())")
         print(table.rendered)
         // A step that failed fails the run: its rows say FAIL, and so does the exit status.
