@@ -192,7 +192,7 @@ final class Sender {
         } else {
             execution.appendWireJSON(to: &encodeBuffer)
         }
-        return Array(encodeBuffer)
+        return encodeBuffer.exactCopy()
     }
 
     /// An event the writer's frame limit would refuse (by dropping the connection, unanswered, again
@@ -361,6 +361,20 @@ final class Sender {
             logger.warning(
                 "execlog: executions were dropped because the queue and its overflow were full",
                 metadata: ["dropped_total": "\(droppedFull)", "max_queue_bytes": "\(configuration.maxQueueBytes)"])
+        }
+    }
+}
+
+extension [UInt8] {
+    /// A new array of exactly these bytes. `Array(self)` would share this buffer, capacity and all, and
+    /// the next `removeAll(keepingCapacity:)` on the shared one would then allocate another of that
+    /// capacity: each queued event held the largest event's buffer (3 GB of allocations for 30k events).
+    func exactCopy() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
+            withUnsafeBufferPointer { source in
+                if let from = source.baseAddress, let to = target.baseAddress { to.update(from: from, count: source.count) }
+            }
+            initialized = count
         }
     }
 }
