@@ -42,6 +42,9 @@ let package = Package(
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
 
+        // glibc's <malloc.h>: malloc_trim and mallinfo2, for the emitter's memory bound.
+        .systemLibrary(name: "CMalloc"),
+
         // Wire protocol v1: message framing shared by the emitter and the writer.
         .target(
             name: "ExecLogWire",
@@ -52,7 +55,7 @@ let package = Package(
         .target(
             name: "ExecLog",
             dependencies: [
-                "ExecLogModel", "ExecLogWire", "ZeroMQ",
+                "ExecLogModel", "ExecLogWire", "ZeroMQ", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -156,7 +159,8 @@ let package = Package(
             dependencies: ["ExecLogWire", "ExecLogModel", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
-            name: "ExecLogTests", dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel", "ExecLogTestSupport"]
+            name: "ExecLogTests",
+            dependencies: ["ExecLog", "ExecLogWire", "ZeroMQ", "ExecLogModel", "ExecLogTestSupport", "CMalloc"]
         ),
         .testTarget(
             name: "ExecLogWriterTests",

@@ -78,7 +78,7 @@ public final class ExecutionLogger: Sendable {
     /// `dropped`, when the queue is full or after shutdown; with a spool, an execution that does
     /// not fit in memory is handed to the background thread for the spool instead.
     public func record(_ execution: Execution) {
-        if queue.append(execution, bytes: execution.estimatedSize) == .closed,
+        if queue.append(execution, size: execution.estimatedSize) == .closed,
             !warnedAfterShutdown.exchange(true, ordering: .relaxed)
         {
             logger.warning("execlog: record() after shutdown; executions dropped")

@@ -20,6 +20,8 @@ final class SendQueue: Sendable {
     struct Entry {
         var sequence: UInt64
         var execution: Execution
+        /// What it is charged: its estimated memory in `entries` (the bound counts memory), its
+        /// estimated JSON size in `overflow` (on its way to the spool).
         var bytes: Int
     }
 
@@ -61,7 +63,8 @@ final class SendQueue: Sendable {
         var overflow: [Entry] = []
         var overflowBytes = 0
         var nextSequence: UInt64 = 0
-        /// Estimated bytes of every accepted, unsettled event (queue, sender, in flight).
+        /// Memory of every accepted, unsettled event (queue, sender, in flight): estimated while it
+        /// waits here, exact once the sender encoded it (see `EstimatedSize`).
         var bytes = 0
         var recorded = 0
         var droppedFull = 0
@@ -72,7 +75,8 @@ final class SendQueue: Sendable {
         /// Executions the sender took since it last published: its snapshot does not count them yet.
         var takenUnpublished = 0
         var lowestTakenUnpublished: UInt64?
-        /// Estimated bytes in `entries` and `overflow` (taken together by the sender).
+        /// Estimated JSON bytes in `entries` and `overflow` (taken together by the sender): a batch's worth
+        /// wakes a ticking sender.
         var queuedBytes = 0
         /// When `entries` and `overflow` were last empty and got an execution.
         var queuedSince: ContinuousClock.Instant?
@@ -130,8 +134,8 @@ final class SendQueue: Sendable {
 
     // MARK: - Recording threads
 
-    /// Queues an execution unless the byte bound is reached or the logger is shut down.
-    func append(_ execution: Execution, bytes: Int) -> AppendResult {
+    /// Queues an execution unless the memory bound is reached or the logger is shut down.
+    func append(_ execution: Execution, size: EstimatedSize) -> AppendResult {
         let (result, wake) = state.withLock { state -> (AppendResult, Bool) in
             state.recorded += 1
             if state.closed {
@@ -140,20 +144,20 @@ final class SendQueue: Sendable {
             }
             let wasEmpty = state.entries.isEmpty && state.overflow.isEmpty
             let result: AppendResult
-            if state.bytes + bytes <= maxBytes {
-                state.bytes += bytes
-                state.entries.append(Entry(sequence: state.nextSequence, execution: execution, bytes: bytes))
+            if state.bytes + size.memory <= maxBytes {
+                state.bytes += size.memory
+                state.entries.append(Entry(sequence: state.nextSequence, execution: execution, bytes: size.memory))
                 result = .queued
-            } else if spooling, state.overflowBytes + bytes <= maxOverflowBytes {
-                state.overflowBytes += bytes
-                state.overflow.append(Entry(sequence: state.nextSequence, execution: execution, bytes: bytes))
+            } else if spooling, state.overflowBytes + size.json <= maxOverflowBytes {
+                state.overflowBytes += size.json
+                state.overflow.append(Entry(sequence: state.nextSequence, execution: execution, bytes: size.json))
                 result = .overflow
             } else {
                 state.droppedFull += 1
                 return (.full, false)
             }
             state.nextSequence += 1
-            state.queuedBytes += bytes
+            state.queuedBytes += size.json
             // One clock read per burst, not per call.
             if wasEmpty { state.queuedSince = .now }
             let wake: Bool
@@ -326,13 +330,16 @@ final class SendQueue: Sendable {
         }
     }
 
-    /// The sender's counters after a turn, which count everything it took before it.
-    func publish(_ snapshot: SenderSnapshot, settledBytes: Int) {
+    /// The sender's counters after a turn, which count everything it took before it. Returns the
+    /// memory now held against the bound.
+    @discardableResult
+    func publish(_ snapshot: SenderSnapshot, settledBytes: Int) -> Int {
         state.withLock { state in
             state.sender = snapshot
             state.takenUnpublished = 0
             state.lowestTakenUnpublished = nil
             state.bytes -= settledBytes
+            return state.bytes
         }
     }
 

@@ -110,5 +110,6 @@ extension Sender {
         snapshot.duplicates += settlement.duplicates
         snapshot.rejected += settlement.rejected
         settledBytes += settlement.accountedBytes
+        freedSinceTrim += settlement.accountedBytes
     }
 }

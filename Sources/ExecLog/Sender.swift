@@ -30,6 +30,10 @@ final class Sender {
     var snapshot = SendQueue.SenderSnapshot()
     /// Accounted bytes settled since the last publish, handed back to the queue's bound.
     var settledBytes = 0
+    /// Heap let go of since the last `malloc_trim` (see `trimFreedMemory`), and when that was.
+    var freedSinceTrim = 0
+    var lastTrim: Instant?
+    var heldAtLastTrim = 0
     var intake: [SendQueue.Entry] = []
     var overflowIntake: [SendQueue.Entry] = []
     /// Where each event is encoded before it is copied out (see `encode`).
@@ -166,16 +170,35 @@ final class Sender {
         let now = ContinuousClock.now
         let enqueuedAt = min(queuedSince ?? now, now)
         lastSequenceSeen = max(lastSequenceSeen, intake.last?.sequence ?? 0)
-        for entry in intake {
+        for index in intake.indices {
+            // Each execution is freed once encoded, not with the whole intake after the loop: a
+            // burst of thousands would otherwise be held twice, as values and as JSON.
+            let entry = intake[index]
+            intake[index].execution = Self.released
             let json = encode(entry.execution)
             guard json.count <= configuration.maxEventBytes else {
                 rejectOversized(entry, jsonBytes: json.count)
                 continue
             }
-            batches.enqueue(
-                .init(sequence: entry.sequence, json: json, accountedBytes: entry.bytes, enqueuedAt: enqueuedAt))
+            // The bound now counts the bytes it holds instead of the values it freed: the difference
+            // goes back to the queue with the next publish (more, if the JSON outweighs the estimate).
+            let memory = HeapSize.encodedEvent(jsonBytes: json.count)
+            settledBytes += entry.bytes - memory
+            freedSinceTrim += entry.bytes
+            batches.enqueue(.init(sequence: entry.sequence, json: json, accountedBytes: memory, enqueuedAt: enqueuedAt))
         }
         intake.removeAll(keepingCapacity: true)
+        releaseIntakeCapacity()
+    }
+
+    /// What an encoded execution's slot holds until the intake is emptied: nothing on the heap.
+    private static let released = Execution(usageType: "", provider: "", modelName: "")
+
+    /// After a burst that outgrew the usual batch many times over (a writer away, a slow start), the
+    /// arrays the queue and the sender swap keep their capacity: a slot is an `Execution` inline,
+    /// hundreds of bytes. Give back what is far above a batch's worth.
+    func releaseIntakeCapacity() {
+        if intake.capacity > 4 * configuration.maxBatchEvents { intake = [] }
     }
 
     /// The event's JSON as the content policy lets it leave the process (to the socket or the spool).
@@ -251,8 +274,9 @@ final class Sender {
         snapshot.inFlight = batches.inFlightEvents
         snapshot.lowestSequence = [batches.lowestSequence, spool?.spool.lowestOwnSequence].compactMap { $0 }.min()
         snapshot.spoolBytes = spool?.spool.totalBytes ?? 0
-        queue.publish(snapshot, settledBytes: settledBytes)
+        let held = queue.publish(snapshot, settledBytes: settledBytes)
         settledBytes = 0
+        trimFreedMemory(held: held, now: .now)
     }
 
     func warnAboutDrops(_ droppedFull: Int) {

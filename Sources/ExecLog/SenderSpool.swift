@@ -68,10 +68,11 @@ struct SenderSpool {
         guard spool.hasUnread else { return }
         let budget = max(1, maxQueueBytes / 2)
         var inMemory = replayBytesInMemory
-        let records = spool.take { bytes in
-            if inMemory > 0, inMemory + bytes > budget { return false }
-            guard queue.reserve(bytes) else { return false }
-            inMemory += bytes
+        let records = spool.take { jsonBytes in
+            let memory = HeapSize.encodedEvent(jsonBytes: jsonBytes)
+            if inMemory > 0, inMemory + memory > budget { return false }
+            guard queue.reserve(memory) else { return false }
+            inMemory += memory
             return true
         }
         replayBytesInMemory = inMemory
@@ -79,7 +80,8 @@ struct SenderSpool {
             if record.isFromEarlierProcess { counters.replayed += 1 } else { counters.spooled -= 1 }
             batches.enqueue(
                 .init(
-                    sequence: sequence, json: record.json, accountedBytes: record.json.count, enqueuedAt: now,
+                    sequence: sequence, json: record.json, accountedBytes: HeapSize.encodedEvent(jsonBytes: record.json.count),
+                    enqueuedAt: now,
                     spoolSegment: record.segment))
         }
         noteLosses(counters: &counters)

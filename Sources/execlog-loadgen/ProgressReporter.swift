@@ -47,6 +47,7 @@ struct ProgressReporter {
             ("record_p99_us", String(format: "%.2f", percentile(0.99))),
             ("record_max_us", String(format: "%.2f", (recordNanoseconds.last.map(Double.init) ?? 0) / 1_000)),
             ("rss_bytes", "\(Self.residentBytes())"),
+            ("peak_rss_bytes", "\(Self.peakResidentBytes())"),
             ("buffered_bytes", "\(counters.bufferedBytes)"),
             ("recorded", "\(counters.recorded)"),
             ("acked", "\(counters.acked)"),
@@ -59,6 +60,16 @@ struct ProgressReporter {
         print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
         fflush(nil)  // a reader of the pipe sees each line as it is made
         recordNanoseconds.removeAll(keepingCapacity: true)
+    }
+
+    /// The process's highest resident set size so far (`VmHWM` of `/proc/self/status`): a peak
+    /// between two reports counts too. 0 where there is none.
+    static func peakResidentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
+        return kilobytes * 1024
     }
 
     /// Resident set size from `/proc/self/statm` (pages), or 0 where there is none.

@@ -10,7 +10,7 @@ import Testing
 struct DropReportDeliveryTests {
     /// Nobody listens, so the queue holds about `keep` events and drops the rest.
     func droppingLogger(_ endpoint: String, keep: Int = 2) -> ExecutionLogger {
-        let size = sampleExecution(0).estimatedSize
+        let size = sampleExecution(0).estimatedSize.memory
         return ExecutionLogger(configuration: .init(endpoint: endpoint, maxQueueBytes: size * keep))
     }
 

@@ -8,10 +8,10 @@ import ZeroMQ
 @Suite struct SendQueueTests {
     @Test func boundInBytesDropsAndCounts() throws {
         let queue = SendQueue(maxBytes: 1_000, wakeup: try WakeupSignal())
-        #expect(queue.append(sampleExecution(0), bytes: 400) == .queued)
-        #expect(queue.append(sampleExecution(1), bytes: 400) == .queued)
-        #expect(queue.append(sampleExecution(2), bytes: 400) == .full)
-        #expect(queue.append(sampleExecution(3), bytes: 200) == .queued)  // still fits exactly
+        #expect(queue.append(sampleExecution(0), size: .init(json: 400, memory: 400)) == .queued)
+        #expect(queue.append(sampleExecution(1), size: .init(json: 400, memory: 400)) == .queued)
+        #expect(queue.append(sampleExecution(2), size: .init(json: 400, memory: 400)) == .full)
+        #expect(queue.append(sampleExecution(3), size: .init(json: 200, memory: 200)) == .queued)  // still fits exactly
         let counters = queue.counters
         #expect(counters.recorded == 4)
         #expect(counters.queued == 3)
@@ -24,21 +24,21 @@ import ZeroMQ
         #expect(buffer.map(\.sequence) == [0, 1, 2])
         #expect(queue.counters.queued == 3)  // now the sender's, still counted
         queue.publish(SendQueue.SenderSnapshot(acked: 3, stored: 3), settledBytes: 1_000)
-        #expect(queue.append(sampleExecution(4), bytes: 400) == .queued)
+        #expect(queue.append(sampleExecution(4), size: .init(json: 400, memory: 400)) == .queued)
         #expect(queue.counters.bufferedBytes == 400)
     }
 
     @Test func wakesTheSenderOnlyWhenItWaits() throws {
         let wakeup = try WakeupSignal()
         let queue = SendQueue(maxBytes: 1 << 20, wakeup: wakeup)
-        _ = queue.append(sampleExecution(0), bytes: 10)
+        _ = queue.append(sampleExecution(0), size: .init(json: 10, memory: 10))
         #expect(!wakeup.drain())  // the sender is busy: no signal
 
         var buffer: [SendQueue.Entry] = []
         let intake = queue.take(into: &buffer)
         #expect(queue.prepareToWait(knownFlushThrough: intake.flushThrough, knownStop: intake.stopDeadline))
-        _ = queue.append(sampleExecution(1), bytes: 10)
-        _ = queue.append(sampleExecution(2), bytes: 10)
+        _ = queue.append(sampleExecution(1), size: .init(json: 10, memory: 10))
+        _ = queue.append(sampleExecution(2), size: .init(json: 10, memory: 10))
         #expect(wakeup.drain())  // one signal for the first append only
         #expect(!wakeup.drain())
 
@@ -52,21 +52,21 @@ import ZeroMQ
         var buffer: [SendQueue.Entry] = []
         _ = queue.take(into: &buffer)
         #expect(queue.prepareToWait(knownFlushThrough: nil, knownStop: nil, ticking: true))
-        _ = queue.append(sampleExecution(0), bytes: 10)
-        _ = queue.append(sampleExecution(1), bytes: 10)
+        _ = queue.append(sampleExecution(0), size: .init(json: 10, memory: 10))
+        _ = queue.append(sampleExecution(1), size: .init(json: 10, memory: 10))
         #expect(!wakeup.drain())  // it comes back on its own within batchInterval
-        _ = queue.append(sampleExecution(2), bytes: 10)
+        _ = queue.append(sampleExecution(2), size: .init(json: 10, memory: 10))
         #expect(wakeup.drain())  // a full batch (count) is due now
-        _ = queue.append(sampleExecution(3), bytes: 10)
+        _ = queue.append(sampleExecution(3), size: .init(json: 10, memory: 10))
         #expect(!wakeup.drain())  // already woken: once
 
         // By bytes, counted from the sender's last take.
         buffer.removeAll(keepingCapacity: true)  // as the sender does once it has encoded them
         _ = queue.take(into: &buffer)
         #expect(queue.prepareToWait(knownFlushThrough: nil, knownStop: nil, ticking: true))
-        _ = queue.append(sampleExecution(4), bytes: 60)
+        _ = queue.append(sampleExecution(4), size: .init(json: 60, memory: 60))
         #expect(!wakeup.drain())
-        _ = queue.append(sampleExecution(5), bytes: 40)
+        _ = queue.append(sampleExecution(5), size: .init(json: 40, memory: 40))
         #expect(wakeup.drain())
 
         // Flush and stop wake a ticking sender at once.
@@ -87,10 +87,10 @@ import ZeroMQ
         var buffer: [SendQueue.Entry] = []
         #expect(queue.take(into: &buffer).queuedSince == nil)
         let before = ContinuousClock.now
-        _ = queue.append(sampleExecution(0), bytes: 10)
+        _ = queue.append(sampleExecution(0), size: .init(json: 10, memory: 10))
         let afterFirst = ContinuousClock.now
         Thread.sleep(forTimeInterval: 0.005)
-        _ = queue.append(sampleExecution(1), bytes: 10)
+        _ = queue.append(sampleExecution(1), size: .init(json: 10, memory: 10))
         let since = try #require(queue.take(into: &buffer).queuedSince)
         #expect(since >= before && since <= afterFirst)  // the first append's time, not the last's
         buffer.removeAll(keepingCapacity: true)
@@ -100,7 +100,7 @@ import ZeroMQ
     @Test func flushStateFollowsTheSender() throws {
         let queue = SendQueue(maxBytes: 1 << 20, wakeup: try WakeupSignal())
         #expect(queue.requestFlush() == nil)
-        for index in 0..<3 { _ = queue.append(sampleExecution(index), bytes: 10) }
+        for index in 0..<3 { _ = queue.append(sampleExecution(index), size: .init(json: 10, memory: 10)) }
         let target = try #require(queue.requestFlush())
         #expect(target == 2)
         #expect(queue.flushState(through: target) == .pending)
@@ -118,9 +118,9 @@ import ZeroMQ
 
     @Test func stopClosesTheQueueAndFinishDropsTheRest() throws {
         let queue = SendQueue(maxBytes: 1 << 20, wakeup: try WakeupSignal())
-        for index in 0..<3 { _ = queue.append(sampleExecution(index), bytes: 10) }
+        for index in 0..<3 { _ = queue.append(sampleExecution(index), size: .init(json: 10, memory: 10)) }
         queue.requestStop(deadline: .now)
-        #expect(queue.append(sampleExecution(3), bytes: 10) == .closed)
+        #expect(queue.append(sampleExecution(3), size: .init(json: 10, memory: 10)) == .closed)
         let (droppedAtStop, _) = queue.finish(.init(), settledBytes: 0, lost: (0, nil))
         #expect(droppedAtStop == 3)
         let counters = queue.counters
@@ -140,8 +140,8 @@ import ZeroMQ
             execution.tags = ["retry", "batch"]
             execution.traceID = "0123456789abcdef0123456789abcdef"
             let actual = execution.jsonData().count
-            #expect(execution.estimatedSize >= actual / 2, "payload \(payload)")
-            #expect(execution.estimatedSize <= actual * 2, "payload \(payload)")
+            #expect(execution.estimatedSize.json >= actual / 2, "payload \(payload)")
+            #expect(execution.estimatedSize.json <= actual * 2, "payload \(payload)")
         }
     }
 }

@@ -19,9 +19,9 @@ import ZeroMQ
 
     @Test func aSpoolingQueueOverflowsInsteadOfDropping() throws {
         let queue = SendQueue(maxBytes: 1_000, wakeup: try WakeupSignal(), spooling: true)
-        #expect(queue.append(sampleExecution(0), bytes: 800) == .queued)
-        #expect(queue.append(sampleExecution(1), bytes: 800) == .overflow)
-        #expect(queue.append(sampleExecution(2), bytes: 8 << 20) == .full)  // past the overflow bound
+        #expect(queue.append(sampleExecution(0), size: .init(json: 800, memory: 800)) == .queued)
+        #expect(queue.append(sampleExecution(1), size: .init(json: 800, memory: 800)) == .overflow)
+        #expect(queue.append(sampleExecution(2), size: .init(json: 8 << 20, memory: 8 << 20)) == .full)  // past the overflow bound
         #expect(queue.counters.queued == 2)
         #expect(queue.counters.dropped == 1)
         #expect(queue.counters.bufferedBytes == 1_600)

@@ -53,7 +53,7 @@ struct DropReportTests {
         // connection through the writer's pause.
         let log = ExecutionLogger(
             configuration: .init(
-                endpoint: endpoint, maxQueueBytes: sampleExecution(0).estimatedSize * 2, ackTimeout: .milliseconds(300),
+                endpoint: endpoint, maxQueueBytes: sampleExecution(0).estimatedSize.memory * 2, ackTimeout: .milliseconds(300),
                 heartbeatTimeout: .seconds(30)))
         for index in 0..<40 { log.record(sampleExecution(index)) }
         #expect(log.counters.dropped == 38)
