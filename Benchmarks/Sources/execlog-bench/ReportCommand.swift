@@ -93,12 +93,15 @@ struct ReportCommand: ParsableCommand {
         addQueryRows(to: &table, value, results: "queries", row: "4", failures: failures)
 
         // Row 5: against the configured bounds.
+        // Issue 19, item 4: the growth of the peak RSS (VmHWM) over the process's own with one event,
+        // against maxQueueBytes.
         let emitterPeak = value("emitter-mem.peak_rss_bytes"), emitterBase = value("emitter-mem.base_rss_bytes")
-        let emitterBound = emitterBase.flatMap { b in value("emitter-mem.queue_bound_bytes").map { b + $0 } }
-        table.add("5", "emitter RSS, writer stopped (\(Table.count(value("emitter-mem.dropped") ?? 0)) dropped: full, or unsent at exit)",
-                  Table.mebibytes(emitterPeak), "bound \(Table.mebibytes(emitterBound))",
-                  ratio: Table.ratio(emitterPeak, emitterBound), target: "≤ 1.0×",
-                  met: failures["emitter-mem"].map { "FAIL: \($0)" } ?? Table.check(Table.ratio(emitterPeak, emitterBound), atMost: 1))
+        let emitterGrowth = emitterPeak.flatMap { p in emitterBase.map { p - $0 } }
+        let emitterBound = value("emitter-mem.queue_bound_bytes")
+        table.add("5", "emitter peak RSS growth, writer stopped (\(Table.count(value("emitter-mem.dropped") ?? 0)) dropped: full, or unsent at exit)",
+                  Table.mebibytes(emitterGrowth), "bound \(Table.mebibytes(emitterBound))",
+                  ratio: Table.ratio(emitterGrowth, emitterBound), target: "≤ 1.25×",
+                  met: failures["emitter-mem"].map { "FAIL: \($0)" } ?? Table.check(Table.ratio(emitterGrowth, emitterBound), atMost: 1.25))
         let writerPeak = value("writer-mem.hwm_bytes"), writerBase = value("writer-mem.idle_bytes")
         // DAEMON.md: "about max-pending-events events plus ZeroMQ's buffers, and SQLite's page cache on
         // its writing connection", over the idle daemon.
