@@ -7,7 +7,8 @@ import GRDB
 import Logging
 import Synchronization
 
-/// Row 3: latency from record() to committed, at a fixed rate, through a real execlogd.
+/// Row 3: latency from record() to committed, at a fixed rate spread over `--emitters` loggers (4, as
+/// a worker fleet on the machine would be), through a real execlogd.
 ///
 /// SQLite keeps no commit time, so this process watches for it: a second thread holds a read-only
 /// connection to the daemon's store and, every millisecond, reads the rows inserted since its last
@@ -29,6 +30,9 @@ struct EndToEndCommand: ParsableCommand {
 
     @Option(help: "How long to record, in seconds.")
     var seconds: Double = 10
+
+    @Option(help: "Emitters (ExecutionLoggers, each with its sender thread and socket) the calls are spread over.")
+    var emitters: Int = 4
 
     @Option(help: "Where to write the figures (JSON).")
     var out: String
@@ -73,9 +77,11 @@ struct EndToEndCommand: ParsableCommand {
         }
         watcher.start()
 
-        let log = ExecutionLogger(
-            configuration: ExecutionLoggerConfiguration(endpoint: endpoint),
-            logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        let logs = (0..<max(1, emitters)).map { _ in
+            ExecutionLogger(
+                configuration: ExecutionLoggerConfiguration(endpoint: endpoint),
+                logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        }
         let clock = ContinuousClock()
         let start = clock.now
         for index in 0..<count {
@@ -87,7 +93,7 @@ struct EndToEndCommand: ParsableCommand {
             execution.createdAt = Date()
             let now = clock.now
             recordedAt.withLock { $0[index] = now }
-            log.record(execution)
+            logs[index % logs.count].record(execution)
         }
         let recordSeconds = start.duration(to: clock.now).seconds
 
@@ -97,7 +103,7 @@ struct EndToEndCommand: ParsableCommand {
             Thread.sleep(forTimeInterval: 0.05)
         }
         stop.store(true, ordering: .relaxed)
-        log.shutdownBlocking(timeout: .seconds(5))
+        for log in logs { log.shutdownBlocking(timeout: .seconds(5)) }
 
         var histogram = LatencyHistogram()
         var missing = 0
@@ -114,6 +120,7 @@ struct EndToEndCommand: ParsableCommand {
         results["p99_ms"] = histogram.milliseconds(at: 99)
         results["max_ms"] = histogram.milliseconds(at: 100)
         results["missing"] = Double(missing)
+        results["emitters"] = Double(logs.count)
         try results.write(to: out)
     }
 }

@@ -83,7 +83,8 @@ struct ReportCommand: ParsableCommand {
             let achieved = Table.number(value("e2e-\(key).achieved_rate"))
             let missing = value("e2e-\(key).missing") ?? 0
             let note = missing > 0 ? ", \(Int(missing)) never seen" : ""
-            table.add("3", "record() → committed p50 at \(key)/s (achieved \(achieved)/s\(note))",
+            let emitters = value("e2e-\(key).emitters").map { ", \(Int($0)) emitters" } ?? ""
+            table.add("3", "record() → committed p50 at \(key)/s (achieved \(achieved)/s\(emitters)\(note))",
                       Table.millis(value("e2e-\(key).p50_ms")), "—", ratio: nil, target: "—", met: "")
             let p99 = value("e2e-\(key).p99_ms")
             table.add("3", "record() → committed p99 at \(key)/s", Table.millis(p99), "—", ratio: nil,
