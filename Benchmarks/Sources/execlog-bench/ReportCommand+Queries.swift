@@ -38,7 +38,7 @@ extension ReportCommand {
         }
         let percent = (figure("prune_fraction") ?? 0.1) * 100
         let pruneRows = Table.count(figure("prune_rows") ?? 0)
-        table.add(row, "prune \(Table.number(percent)) % (\(pruneRows) rows, \(Table.number(figure("prune_chunks"))) chunks), total",
+        table.add(row, "prune \(String(format: "%g", percent)) % (\(pruneRows) rows, \(Table.number(figure("prune_chunks"))) chunks), total",
                   Table.seconds(figure("prune_total_s")), "—", ratio: nil, target: "—", met: failed ?? "")
         let chunk = figure("prune_chunk_max_ms")
         table.add(row, "prune: p99 chunk transaction", Table.millis(figure("prune_chunk_p99_ms")), "—",
